@@ -1,0 +1,44 @@
+# The two commands a fresh clone needs: `make demo` and `make test`.
+# Both create .venv on first use; nothing has to be installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := build/demo
+
+.PHONY: demo test lint typecheck clean samples bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Stamps re-run the install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	@mkdir -p $(DEMO_DIR)
+	@rm -f $(DEMO_DIR)/stridewise.sqlite3
+	$(BIN)/stridewise ingest sample_logs --db $(DEMO_DIR)/stridewise.sqlite3
+	@$(BIN)/stridewise activities --db $(DEMO_DIR)/stridewise.sqlite3 --json > $(DEMO_DIR)/activities.json
+	@echo "Result: $(CURDIR)/$(DEMO_DIR)/activities.json (store: $(CURDIR)/$(DEMO_DIR)/stridewise.sqlite3)"
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests scripts benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy --strict src
+
+test: lint typecheck
+	$(BIN)/pytest
+
+# Regenerate sample_logs/ from the committed generator (deterministic).
+samples: $(VENV)/.installed-test
+	$(BIN)/python scripts/make_sample_logs.py sample_logs
+
+clean:
+	rm -rf build .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""The one exception tree of stridewise.
+
+Core code raises these (wrapping third-party errors with ``raise ... from exc``); only the CLI turns them into
+messages and exit codes. Each error carries its context in fields, not only in text.
+"""
+
+from __future__ import annotations
+
+
+class StridewiseError(Exception):
+    """Base of every error stridewise raises on purpose."""
+
+
+class InputError(StridewiseError):
+    """A file (or archive member) that cannot become an activity.
+
+    ``reason`` is one line a runner can act on; ``source`` names the file (``archive.zip!member`` for members).
+    """
+
+    def __init__(self, source: str, reason: str, *, offset: int | None = None) -> None:
+        self.source = source
+        self.reason = reason
+        self.offset = offset
+        where = f" at byte {offset}" if offset is not None else ""
+        super().__init__(f"{source}: {reason}{where}")
+
+
+class UnsupportedFormatError(InputError):
+    """The file is not FIT, GPX or TCX (or a gzip/zip of them)."""
+
+
+class CorruptFileError(InputError):
+    """The bytes are damaged: truncated, bad CRC, not well-formed XML, impossible values."""
+
+
+class EmptyActivityError(InputError):
+    """The file is readable but holds nothing to analyse (no track points, a course, metadata only)."""
+
+
+class StoreError(StridewiseError):
+    """The SQLite store cannot be opened, read or written."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"store {path}: {reason}")
+
+
+class ConfigError(StridewiseError):
+    """The configuration file or an option value is invalid."""

@@ -1,0 +1,50 @@
+"""The normalized activity: what every parser returns and the store keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import pandas as pd
+
+Format = Literal["fit", "gpx", "tcx"]
+AltitudeSource = Literal["barometric", "gps", "unknown"]
+
+# Normalized sport names. Everything that is not one of RUNNING_SPORTS is cross-training.
+RUNNING: str = "running"
+
+
+@dataclass
+class Activity:
+    """One activity (a run, a ride, a swim...) read from one file or one session of a multisport file.
+
+    Times are UTC; ``utc_offset_s`` is the local offset where the file records it (FIT ``activity.local_timestamp``),
+    else None. ``stream`` has the columns of :mod:`stridewise.columns`.
+    """
+
+    source: str
+    format: Format
+    sport: str
+    sub_sport: str | None
+    start_utc: datetime
+    stream: pd.DataFrame
+    utc_offset_s: int | None = None
+    device: str | None = None
+    name: str | None = None
+    gear_hint: str | None = None
+    type_hint: str | None = None
+    sport_source: str = "file"
+    altitude_source: AltitudeSource = "unknown"
+    session_index: int = 0
+    # The device's own totals, where the file has them (FIT session, TCX laps); None otherwise.
+    device_distance_m: float | None = None
+    device_elapsed_s: float | None = None
+    device_timer_s: float | None = None
+    device_ascent_m: float | None = None
+    device_descent_m: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_run(self) -> bool:
+        return self.sport == RUNNING
