@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+import numpy as np
 import pandas as pd
+
+from stridewise import columns as col
+from stridewise.geo import cumulative_distance_m
 
 Format = Literal["fit", "gpx", "tcx"]
 AltitudeSource = Literal["barometric", "gps", "unknown"]
@@ -48,3 +52,12 @@ class Activity:
     @property
     def is_run(self) -> bool:
         return self.sport == RUNNING
+
+
+def track_distance_m(stream: pd.DataFrame) -> np.ndarray:
+    """Cumulative distance of a stream: the device's own where it recorded one, else from the positions."""
+    recorded = stream[col.DISTANCE_M].to_numpy(dtype=float)
+    if np.isfinite(recorded).sum() >= max(2, len(recorded) // 2):
+        filled = pd.Series(recorded).ffill().fillna(0.0).to_numpy()
+        return np.asarray(filled, dtype=float)
+    return cumulative_distance_m(stream[col.LAT].to_numpy(dtype=float), stream[col.LON].to_numpy(dtype=float))

@@ -1,0 +1,47 @@
+"""Turn GPX/TCX bytes into text an XML parser accepts, repairing the two faults real exports have.
+
+- Whitespace or a byte-order mark before the XML declaration (Polar Flow's TCX export): strict parsers reject
+  the file although nothing is lost by stripping it.
+- A namespace prefix used but never declared (older Strava GPX exports write ``gpxdata:`` elements without
+  declaring it): declaring the prefix on the root element makes the file well-formed and loses nothing.
+Every repair is reported, so the activity carries a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_DECLARED: Final = re.compile(r"\sxmlns:([A-Za-z_][\w.-]*)\s*=")
+_USED: Final = re.compile(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
+_ROOT_START: Final = re.compile(r"<(?![?!])[A-Za-z_][\w.:-]*")
+# Prefixes that are always bound in XML.
+_BUILTIN: Final = frozenset({"xml", "xmlns"})
+
+
+def decode_xml(data: bytes, warnings: list[str]) -> str:
+    """Decode as UTF-8 (the encoding of every GPX/TCX we have seen), else Latin-1, noting the fallback."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        warnings.append("file is not valid UTF-8; read as Latin-1")
+    stripped = text.lstrip()
+    if stripped.startswith("<?xml") and len(stripped) != len(text):
+        warnings.append("repaired: whitespace before the XML declaration removed")
+        text = stripped
+    return text
+
+
+def declare_missing_prefixes(text: str, warnings: list[str]) -> str:
+    """Declare on the root element every namespace prefix the document uses but never declares."""
+    declared = set(_DECLARED.findall(text)) | _BUILTIN
+    missing = sorted(set(_USED.findall(text)) - declared)
+    if not missing:
+        return text
+    root = _ROOT_START.search(text)
+    if root is None:
+        return text
+    declarations = "".join(f' xmlns:{p}="urn:stridewise:undeclared:{p}"' for p in missing)
+    warnings.append(f"repaired: undeclared namespace prefix {', '.join(missing)}")
+    return text[: root.end()] + declarations + text[root.end():]
