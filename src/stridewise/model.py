@@ -54,10 +54,22 @@ class Activity:
         return self.sport == RUNNING
 
 
+# GPS jitter at 1 Hz adds distance (each fix wanders a few metres); a centred 3-point mean of the positions
+# removes most of it. Sparser tracks ("smart recording", 3-10 s) are left alone: smoothing them cuts corners.
+DENSE_TRACK_MAX_INTERVAL_S = 1.5
+POSITION_SMOOTHING_POINTS = 3
+
+
 def track_distance_m(stream: pd.DataFrame) -> np.ndarray:
     """Cumulative distance of a stream: the device's own where it recorded one, else from the positions."""
     recorded = stream[col.DISTANCE_M].to_numpy(dtype=float)
     if np.isfinite(recorded).sum() >= max(2, len(recorded) // 2):
         filled = pd.Series(recorded).ffill().fillna(0.0).to_numpy()
         return np.asarray(filled, dtype=float)
-    return cumulative_distance_m(stream[col.LAT].to_numpy(dtype=float), stream[col.LON].to_numpy(dtype=float))
+    lat, lon = stream[col.LAT], stream[col.LON]
+    if len(stream) > POSITION_SMOOTHING_POINTS:
+        interval_s = stream[col.TIME].diff().dt.total_seconds().median()
+        if interval_s <= DENSE_TRACK_MAX_INTERVAL_S:
+            lat = lat.rolling(POSITION_SMOOTHING_POINTS, center=True, min_periods=1).mean()
+            lon = lon.rolling(POSITION_SMOOTHING_POINTS, center=True, min_periods=1).mean()
+    return cumulative_distance_m(lat.to_numpy(dtype=float), lon.to_numpy(dtype=float))

@@ -1,0 +1,41 @@
+"""The command line: thin commands over the core. Only this package prints or exits.
+
+Exit codes: 0 ok; 1 a data or runtime error (including any file that could not be read); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from stridewise import __version__
+from stridewise.cli.activities_cmd import activities
+from stridewise.cli.ingest_cmd import ingest
+
+app = typer.Typer(
+    name="stridewise",
+    help="Training-log analyzer for runners: reads your watch's files and shows the load patterns tied to back "
+         "pain and running injuries.\n\nExample:\n\n    stridewise ingest ~/Downloads/strava_export.zip",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+app.command()(ingest)
+app.command()(activities)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stridewise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Training-log analyzer for runners."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,45 @@
+"""The JSON shape of stored activities (the contract documented in docs/json.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Any
+
+from stridewise.store import ActivityRecord
+
+
+def local_start(record: ActivityRecord, fallback: tzinfo | None = None) -> datetime:
+    """Start in local time: the file's own offset where it has one, else ``fallback`` (default: the system's)."""
+    if record.utc_offset_s is not None:
+        return record.start_utc.astimezone(timezone(timedelta(seconds=record.utc_offset_s)))
+    return record.start_utc.astimezone(fallback)
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "source": record.source,
+        "format": record.format,
+        "sport": record.sport,
+        "sub_sport": record.sub_sport,
+        "is_run": record.is_run,
+        "sport_source": record.sport_source,
+        "start_utc": record.start_utc.isoformat(),
+        "start_local": local_start(record, fallback).isoformat(),
+        "utc_offset_known": record.utc_offset_s is not None,
+        "distance_m": _round(record.distance_m),
+        "duration_s": _round(record.duration_s),
+        "moving_time_s": _round(record.moving_time_s),
+        "name": record.name,
+        "gear": record.gear,
+        "type_hint": record.type_hint,
+        "device": record.device,
+        "altitude_source": record.altitude_source,
+        "device_distance_m": _round(record.device_distance_m),
+        "duplicate_of": record.duplicate_of,
+        "warnings": record.warnings,
+    }

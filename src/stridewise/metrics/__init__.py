@@ -1,0 +1,1 @@
+"""Stage 3: per-activity metrics computed from a stored stream."""

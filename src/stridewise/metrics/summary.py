@@ -1,0 +1,51 @@
+"""Distance, elapsed time and moving time of one activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from stridewise import columns as col
+from stridewise.model import track_distance_m
+
+# Bump when a change here alters stored numbers: the store recomputes every activity's metrics.
+METRICS_VERSION: Final = 1
+# Below this speed between two samples the runner is standing (traffic light, watch auto-pause); the same
+# threshold Strava and Garmin use for "moving" is about 0.5 m/s (1.8 km/h, far below any walking pace).
+MOVING_MIN_SPEED_M_S: Final = 0.5
+# With no distance at all (pool swims, strength), a gap this long between samples is a pause.
+PAUSE_GAP_S: Final = 30.0
+
+
+@dataclass(frozen=True)
+class Summary:
+    distance_m: float
+    duration_s: float
+    moving_time_s: float
+
+
+def summarize(stream: pd.DataFrame) -> Summary:
+    """Totals of a stream: distance (device's, else from positions), elapsed and moving time."""
+    if stream.empty:
+        return Summary(0.0, 0.0, 0.0)
+    seconds = (stream[col.TIME] - stream[col.TIME].iloc[0]).dt.total_seconds().to_numpy(dtype=float)
+    duration_s = float(seconds[-1])
+    distance = track_distance_m(stream)
+    distance_m = float(max(distance[-1] - distance[0], 0.0)) if len(distance) else 0.0
+    return Summary(distance_m, duration_s, moving_time_s(seconds, distance, has_distance=distance_m > 0))
+
+
+def moving_time_s(seconds: np.ndarray, distance_m: np.ndarray, *, has_distance: bool) -> float:
+    """Sum of the intervals in which the athlete moved: pauses and standing still are left out."""
+    dt = np.diff(seconds)
+    if dt.size == 0:
+        return 0.0
+    if not has_distance:
+        return float(dt[dt <= PAUSE_GAP_S].sum())
+    dd = np.diff(distance_m)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        speed = np.where(dt > 0, dd / dt, 0.0)
+    return float(dt[speed >= MOVING_MIN_SPEED_M_S].sum())

@@ -1,0 +1,276 @@
+"""The SQLite store (stdlib ``sqlite3``). Never prints; raises :class:`StoreError`.
+
+Each file's activities are written in one transaction together with the file's row, so a crash leaves either
+the whole file or none of it. Duplicates (the same activity exported twice) stay stored but are marked
+``duplicate_of`` the richest copy, and only that copy counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+import platformdirs
+
+from stridewise import columns as col
+from stridewise.errors import StoreError
+from stridewise.metrics.summary import METRICS_VERSION, Summary
+from stridewise.model import Activity
+from stridewise.store.codec import decode_stream, encode_stream
+from stridewise.store.schema import DDL, SCHEMA_VERSION
+
+DB_ENV: Final = "STRIDEWISE_DB"
+DB_FILENAME: Final = "stridewise.sqlite3"
+# Two recordings are the same activity when their overlap covers at least this share of the longer one
+# (a watch and a phone app started a few minutes apart; not a 27-day file that happens to contain a run).
+DUPLICATE_MIN_OVERLAP: Final = 0.5
+# Richness: the format says most (FIT carries sport, sub-sport, device totals), then what the stream holds.
+_FORMAT_RICHNESS: Final = {"fit": 30, "tcx": 20, "gpx": 10}
+
+
+def default_db_path() -> Path:
+    """``$STRIDEWISE_DB`` if set, else ``stridewise.sqlite3`` in the platform's user data directory."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path("stridewise", appauthor=False) / DB_FILENAME
+
+
+@dataclass(frozen=True)
+class FileState:
+    key: str
+    size: int
+    mtime_ns: int
+    sha256: str | None
+    status: str
+    reason: str | None
+    parser_version: int
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    """A stored activity with its summary metrics, as read back from the store."""
+
+    id: int
+    source: str
+    format: str
+    sport: str
+    sub_sport: str | None
+    sport_source: str
+    start_utc: datetime
+    utc_offset_s: int | None
+    device: str | None
+    name: str | None
+    gear: str | None
+    type_hint: str | None
+    altitude_source: str
+    device_distance_m: float | None
+    device_descent_m: float | None
+    duplicate_of: int | None
+    warnings: list[str]
+    distance_m: float | None
+    duration_s: float | None
+    moving_time_s: float | None
+
+    @property
+    def is_run(self) -> bool:
+        return self.sport == "running"
+
+
+def richness(activity: Activity) -> int:
+    stream = activity.stream
+    present = sum(int(stream[name].notna().any()) for name in col.NUMERIC_COLUMNS)
+    barometric = 5 if activity.altitude_source == "barometric" else 0
+    return _FORMAT_RICHNESS.get(activity.format, 0) + barometric + present
+
+
+class Store:
+    """Open (creating if needed) the store at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.executescript(DDL)
+            self._check_schema()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(str(path), f"cannot open ({exc})") from exc
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(str(self.path), str(exc)) from exc
+
+    def _check_schema(self) -> None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self._conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(str(self.path), f"written by a newer stridewise (schema {row[0]}); upgrade stridewise")
+
+    # --- files -------------------------------------------------------------------------------------------
+    def file_state(self, key: str) -> FileState | None:
+        row = self._conn.execute("SELECT key, size, mtime_ns, sha256, status, reason, parser_version "
+                                 "FROM files WHERE key = ?", (key,)).fetchone()
+        return FileState(*row) if row else None
+
+    def archive_unchanged(self, key: str, size: int, mtime_ns: int) -> bool:
+        state = self.file_state(key)
+        return state is not None and state.status == "archive" and (state.size, state.mtime_ns) == (size, mtime_ns)
+
+    def record_archive(self, key: str, size: int, mtime_ns: int, parser_version: int) -> None:
+        with self._transaction() as conn:
+            self._upsert_file(conn, key, size, mtime_ns, None, "archive", None, parser_version)
+
+    def record_failure(self, key: str, size: int, mtime_ns: int, sha256: str | None, reason: str,
+                       parser_version: int) -> None:
+        with self._transaction() as conn:
+            self._upsert_file(conn, key, size, mtime_ns, sha256, "failed", reason, parser_version)
+
+    def touch_file(self, key: str, size: int, mtime_ns: int) -> None:
+        """The file changed on disk but not in content: remember its new size and time, keep its activities."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE key = ?", (size, mtime_ns, key))
+
+    def record_activities(self, key: str, size: int, mtime_ns: int, sha256: str, parser_version: int,
+                          activities: list[tuple[Activity, Summary]]) -> list[int]:
+        """Replace whatever the file held before with these activities; return their ids."""
+        ids = []
+        with self._transaction() as conn:
+            file_id = self._upsert_file(conn, key, size, mtime_ns, sha256, "ok", None, parser_version)
+            conn.execute("DELETE FROM activities WHERE file_id = ?", (file_id,))
+            for activity, summary in activities:
+                ids.append(self._insert_activity(conn, file_id, activity, summary))
+        return ids
+
+    @staticmethod
+    def _upsert_file(conn: sqlite3.Connection, key: str, size: int, mtime_ns: int, sha256: str | None,
+                     status: str, reason: str | None, parser_version: int) -> int:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        conn.execute(
+            "INSERT INTO files (key, size, mtime_ns, sha256, status, reason, parser_version, updated_utc) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET size = excluded.size, "
+            "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, status = excluded.status, "
+            "reason = excluded.reason, parser_version = excluded.parser_version, updated_utc = excluded.updated_utc",
+            (key, size, mtime_ns, sha256, status, reason, parser_version, now))
+        row = conn.execute("SELECT id FROM files WHERE key = ?", (key,)).fetchone()
+        if status != "ok":
+            conn.execute("DELETE FROM activities WHERE file_id = ?", (row[0],))
+        return int(row[0])
+
+    @staticmethod
+    def _insert_activity(conn: sqlite3.Connection, file_id: int, a: Activity, summary: Summary) -> int:
+        end = a.stream[col.TIME].iloc[-1].to_pydatetime()
+        cursor = conn.execute(
+            "INSERT INTO activities (file_id, session_index, source, format, sport, sub_sport, sport_source, "
+            "start_utc, end_utc, utc_offset_s, device, name, gear, type_hint, altitude_source, device_distance_m, "
+            "device_elapsed_s, device_timer_s, device_ascent_m, device_descent_m, n_points, richness, warnings) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (file_id, a.session_index, a.source, a.format, a.sport, a.sub_sport, a.sport_source,
+             _iso(a.start_utc), _iso(end), a.utc_offset_s, a.device, a.name, a.gear_hint, a.type_hint,
+             a.altitude_source, a.device_distance_m, a.device_elapsed_s, a.device_timer_s, a.device_ascent_m,
+             a.device_descent_m, len(a.stream), richness(a), json.dumps(a.warnings)))
+        activity_id = int(cursor.lastrowid or 0)
+        conn.execute("INSERT INTO streams VALUES (?, ?)", (activity_id, encode_stream(a.stream)))
+        conn.execute("INSERT INTO metrics VALUES (?, ?, ?, ?, ?)",
+                     (activity_id, METRICS_VERSION, summary.distance_m, summary.duration_s, summary.moving_time_s))
+        return activity_id
+
+    def failed_files(self, *, prefix: str = "") -> list[FileState]:
+        rows = self._conn.execute("SELECT key, size, mtime_ns, sha256, status, reason, parser_version "
+                                  "FROM files WHERE status = 'failed' AND substr(key, 1, ?) = ? ORDER BY key",
+                                  (len(prefix), prefix)).fetchall()
+        return [FileState(*r) for r in rows]
+
+    # --- derived data ------------------------------------------------------------------------------------
+    def stale_metrics(self) -> list[int]:
+        """Activities whose metrics were computed by another version of the code (or never)."""
+        rows = self._conn.execute("SELECT a.id FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id "
+                                  "WHERE m.version IS NULL OR m.version != ?", (METRICS_VERSION,)).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def save_metrics(self, activity_id: int, summary: Summary) -> None:
+        with self._transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?, ?)",
+                         (activity_id, METRICS_VERSION, summary.distance_m, summary.duration_s,
+                          summary.moving_time_s))
+
+    def stream(self, activity_id: int) -> pd.DataFrame:
+        row = self._conn.execute("SELECT data FROM streams WHERE activity_id = ?", (activity_id,)).fetchone()
+        if row is None:
+            raise StoreError(str(self.path), f"no stream for activity {activity_id}")
+        return decode_stream(row[0])
+
+    def resolve_duplicates(self) -> int:
+        """Mark every activity that overlaps a richer one as its duplicate; return how many are duplicates."""
+        rows = self._conn.execute("SELECT id, start_utc, end_utc, richness, file_id FROM activities "
+                                  "ORDER BY start_utc, id").fetchall()
+        spans = [(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+        winner: dict[int, int | None] = {r[0]: None for r in spans}
+        for i, (a_id, a_start, a_end, a_rich, a_file) in enumerate(spans):
+            for b_id, b_start, b_end, b_rich, b_file in spans[i + 1:]:
+                if b_start >= a_end:
+                    break
+                if a_file == b_file:
+                    continue
+                overlap = (min(a_end, b_end) - max(a_start, b_start)).total_seconds()
+                longer = max((a_end - a_start).total_seconds(), (b_end - b_start).total_seconds())
+                if longer <= 0 or overlap < DUPLICATE_MIN_OVERLAP * longer:
+                    continue
+                keep, drop = (a_id, b_id) if (a_rich, -a_id) >= (b_rich, -b_id) else (b_id, a_id)
+                winner[drop] = winner[keep] or keep
+        with self._transaction() as conn:
+            conn.execute("UPDATE activities SET duplicate_of = NULL")
+            conn.executemany("UPDATE activities SET duplicate_of = ? WHERE id = ?",
+                             [(keep, drop) for drop, keep in winner.items() if keep is not None])
+        return sum(1 for keep in winner.values() if keep is not None)
+
+    # --- reading -----------------------------------------------------------------------------------------
+    def activities(self, *, include_duplicates: bool = False) -> list[ActivityRecord]:
+        where = "" if include_duplicates else "WHERE a.duplicate_of IS NULL"
+        rows = self._conn.execute(
+            "SELECT a.id, a.source, a.format, a.sport, a.sub_sport, a.sport_source, a.start_utc, a.utc_offset_s, "
+            "a.device, a.name, a.gear, a.type_hint, a.altitude_source, a.device_distance_m, a.device_descent_m, "
+            "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s "
+            f"FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id {where} "
+            "ORDER BY a.start_utc, a.id").fetchall()
+        return [_record(r) for r in rows]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _record(row: tuple[Any, ...]) -> ActivityRecord:
+    values = list(row)
+    values[6] = datetime.fromisoformat(values[6])
+    values[16] = json.loads(values[16])
+    return ActivityRecord(*values)

@@ -1,0 +1,68 @@
+"""The store's tables. ``SCHEMA_VERSION`` changes only with a migration below."""
+
+from __future__ import annotations
+
+from typing import Final
+
+SCHEMA_VERSION: Final = 1
+
+DDL: Final = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- One row per file or archive member seen, read or not: the key to skipping unchanged files.
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,             -- path, or archive.zip!member
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,            -- zip members: the member's CRC-32
+    sha256 TEXT,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'archive')),
+    reason TEXT,                          -- one line, for failed files
+    parser_version INTEGER NOT NULL,
+    updated_utc TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS activities (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    session_index INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    sport TEXT NOT NULL,
+    sub_sport TEXT,
+    sport_source TEXT NOT NULL,
+    start_utc TEXT NOT NULL,              -- ISO 8601, UTC
+    end_utc TEXT NOT NULL,
+    utc_offset_s INTEGER,
+    device TEXT,
+    name TEXT,
+    gear TEXT,
+    type_hint TEXT,
+    altitude_source TEXT NOT NULL,
+    device_distance_m REAL,
+    device_elapsed_s REAL,
+    device_timer_s REAL,
+    device_ascent_m REAL,
+    device_descent_m REAL,
+    n_points INTEGER NOT NULL,
+    richness INTEGER NOT NULL,            -- higher wins when the same activity was exported twice
+    duplicate_of INTEGER REFERENCES activities(id) ON DELETE SET NULL,
+    warnings TEXT NOT NULL DEFAULT '[]',  -- JSON list of one-line warnings
+    UNIQUE (file_id, session_index)
+);
+CREATE INDEX IF NOT EXISTS activities_start ON activities (start_utc);
+
+CREATE TABLE IF NOT EXISTS streams (
+    activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+);
+
+-- Derived from streams; recomputed when METRICS_VERSION changes.
+CREATE TABLE IF NOT EXISTS metrics (
+    activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    distance_m REAL NOT NULL,
+    duration_s REAL NOT NULL,
+    moving_time_s REAL NOT NULL
+);
+"""
