@@ -136,7 +136,7 @@ def parse_source(source: SourceFile, known_sha256: str | None = None) -> _Outcom
         return _Outcome(source, sha256, error=exc.reason)
     for activity in activities:
         _apply_hints(activity, source.hints)
-    return _Outcome(source, sha256, activities=[(a, summarize(a.stream)) for a in activities])
+    return _Outcome(source, sha256, activities=[(a, summarize(a.stream, a.device_distance_m)) for a in activities])
 
 
 def _apply_hints(activity: Activity, hints: StravaHints | None) -> None:
@@ -178,5 +178,5 @@ def _store_outcome(store: Store, outcome: _Outcome, report: IngestReport) -> Non
 def _refresh_metrics(store: Store) -> int:
     stale = store.stale_metrics()
     for activity_id in stale:
-        store.save_metrics(activity_id, summarize(store.stream(activity_id)))
+        store.save_metrics(activity_id, summarize(store.stream(activity_id), store.device_distance_m(activity_id)))
     return len(stale)

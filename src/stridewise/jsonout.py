@@ -32,6 +32,7 @@ def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None) -> dic
         "start_local": local_start(record, fallback).isoformat(),
         "utc_offset_known": record.utc_offset_s is not None,
         "distance_m": _round(record.distance_m),
+        "distance_source": record.distance_source,
         "duration_s": _round(record.duration_s),
         "moving_time_s": _round(record.moving_time_s),
         "name": record.name,

@@ -58,14 +58,21 @@ class Activity:
 # removes most of it. Sparser tracks ("smart recording", 3-10 s) are left alone: smoothing them cuts corners.
 DENSE_TRACK_MAX_INTERVAL_S = 1.5
 POSITION_SMOOTHING_POINTS = 3
+# The first record often comes a few metres after the start (the device's distance then starts at 7 m, say):
+# that much counts. A larger first value is a later session of a multisport file continuing the counter.
+RECORDING_START_MAX_M = 100.0
 
 
 def track_distance_m(stream: pd.DataFrame) -> np.ndarray:
     """Cumulative distance of a stream: the device's own where it recorded one, else from the positions."""
     recorded = stream[col.DISTANCE_M].to_numpy(dtype=float)
     if np.isfinite(recorded).sum() >= max(2, len(recorded) // 2):
-        filled = pd.Series(recorded).ffill().fillna(0.0).to_numpy()
-        return np.asarray(filled, dtype=float)
+        filled = pd.Series(recorded).ffill().bfill().to_numpy(dtype=float)
+        # A counter that dips and climbs back (two sensors interleaved, a glitch) must not add distance twice:
+        # only progress beyond the furthest point so far counts.
+        steps = np.diff(np.maximum.accumulate(filled))
+        start = filled[0] if filled[0] <= RECORDING_START_MAX_M else 0.0
+        return np.asarray(start + np.concatenate(([0.0], np.cumsum(steps))), dtype=float)
     lat, lon = stream[col.LAT], stream[col.LON]
     if len(stream) > POSITION_SMOOTHING_POINTS:
         interval_s = stream[col.TIME].diff().dt.total_seconds().median()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from stridewise.cli.common import DbOption, JobsOption, fail, open_store
-from stridewise.ingest import IngestReport, Progress
+from stridewise.ingest import IngestReport, Progress, ProgressCallback
 from stridewise.ingest import ingest as run_ingest
 
 PathsArgument = Annotated[
@@ -34,7 +34,7 @@ def ingest(paths: PathsArgument, db: DbOption = None, jobs: JobsOption = None) -
         raise fail(f"{len(report.failures)} file(s) could not be read (listed above)")
 
 
-def _progress_printer() -> typer.models.Any:
+def _progress_printer() -> ProgressCallback | None:
     if not sys.stderr.isatty():
         return None
 

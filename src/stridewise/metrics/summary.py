@@ -18,6 +18,8 @@ METRICS_VERSION: Final = 1
 MOVING_MIN_SPEED_M_S: Final = 0.5
 # With no distance at all (pool swims, strength), a gap this long between samples is a pause.
 PAUSE_GAP_S: Final = 30.0
+# Records covering less than this share of the device's session distance carry no usable distance.
+DEVICE_TOTAL_FALLBACK_SHARE: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -25,17 +27,26 @@ class Summary:
     distance_m: float
     duration_s: float
     moving_time_s: float
+    distance_source: str  # "records", "positions" or "device total"
 
 
-def summarize(stream: pd.DataFrame) -> Summary:
-    """Totals of a stream: distance (device's, else from positions), elapsed and moving time."""
+def summarize(stream: pd.DataFrame, device_distance_m: float | None = None) -> Summary:
+    """Totals of a stream: distance (device's records, else positions), elapsed and moving time.
+
+    Where the records carry no distance (pool swims count lengths, some files repeat one value) the device's own
+    session total is used, and ``distance_source`` says so.
+    """
     if stream.empty:
-        return Summary(0.0, 0.0, 0.0)
+        return Summary(0.0, 0.0, 0.0, "records")
     seconds = (stream[col.TIME] - stream[col.TIME].iloc[0]).dt.total_seconds().to_numpy(dtype=float)
     duration_s = float(seconds[-1])
     distance = track_distance_m(stream)
-    distance_m = float(max(distance[-1] - distance[0], 0.0)) if len(distance) else 0.0
-    return Summary(distance_m, duration_s, moving_time_s(seconds, distance, has_distance=distance_m > 0))
+    distance_m = float(distance[-1])
+    source = "records" if stream[col.DISTANCE_M].notna().any() else "positions"
+    moving_s = moving_time_s(seconds, distance, has_distance=distance_m > 0)
+    if device_distance_m and distance_m < DEVICE_TOTAL_FALLBACK_SHARE * device_distance_m:
+        return Summary(device_distance_m, duration_s, moving_s, "device total")
+    return Summary(distance_m, duration_s, moving_s, source)
 
 
 def moving_time_s(seconds: np.ndarray, distance_m: np.ndarray, *, has_distance: bool) -> float:

@@ -15,7 +15,6 @@ from typing import Any, Final
 import fitparse
 import numpy as np
 import pandas as pd
-
 from fitparse.utils import FitCRCError, FitEOFError, FitParseError
 
 from stridewise import columns as col
@@ -29,6 +28,9 @@ SEMICIRCLES_TO_DEGREES: Final = 180.0 / 2**31
 RELATIVE_TIME_LIMIT: Final = 0x10000000
 # Records up to this long after a session's end still belong to it (devices write the last record a bit late).
 SESSION_END_SLACK: Final = timedelta(seconds=5)
+# A lone session has no neighbour to bleed into, and some devices (Onelap, Magellan) under-report its elapsed time
+# by a few percent; its records are kept this long after the stated end. Beyond it they are a broken clock.
+SINGLE_SESSION_END_SLACK: Final = timedelta(minutes=5)
 WANTED: Final = ("file_id", "device_info", "session", "sport", "activity", "record")
 
 # Garmin models without a barometric altimeter: their FIT altitude comes from GPS. Every other device that writes
@@ -62,7 +64,8 @@ def parse_fit(data: bytes, source: str) -> list[Activity]:
         raise EmptyActivityError(source, "FIT file has no record messages (nothing was recorded)")
     device, altitude_source = _device(contents)
     stream_all = _records_to_stream(contents, source)
-    sessions = [s for s in contents.sessions if str(s.get("sport")) != "transition"]
+    sessions = _distinct_sessions([s for s in contents.sessions if str(s.get("sport")) != "transition"],
+                                  contents.warnings)
     if not sessions:
         if contents.sessions:
             raise EmptyActivityError(source, "FIT file holds only transition sessions")
@@ -70,8 +73,11 @@ def parse_fit(data: bytes, source: str) -> list[Activity]:
         sessions = [{"sport": contents.sport.get("sport"), "sub_sport": contents.sport.get("sub_sport")}]
 
     activities = []
+    starts = [s.get("start_time") for s in sessions]
     for index, session in enumerate(sessions):
-        stream = _session_slice(stream_all, session, single=len(sessions) == 1)
+        next_start = starts[index + 1] if index + 1 < len(starts) else None
+        stream = _session_slice(stream_all, session, single=len(sessions) == 1,
+                                next_start=next_start if isinstance(next_start, datetime) else None)
         if len(sessions) == 1 and len(stream) < len(stream_all):
             contents.warnings.append(f"{len(stream_all) - len(stream)} records after the session's end dropped")
         if stream.empty:
@@ -101,6 +107,31 @@ def parse_fit(data: bytes, source: str) -> list[Activity]:
     if not activities:
         raise EmptyActivityError(source, "no session of the FIT file has records")
     return activities
+
+
+def _distinct_sessions(sessions: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
+    """Drop a session of no named sport that spans other sessions (a fenix 2 writes one around a multisport)."""
+    if len(sessions) < 2:
+        return sessions
+    kept = []
+    for session in sessions:
+        unnamed = sports.normalize_fit(session.get("sport"), session.get("sub_sport"))[0] == sports.UNKNOWN
+        span = _span(session)
+        overlaps = span is not None and any(
+            other is not session and (other_span := _span(other)) is not None
+            and other_span[0] < span[1] and span[0] < other_span[1] for other in sessions)
+        if unnamed and overlaps:
+            warnings.append("a session with no sport spanning the other sessions was left out")
+            continue
+        kept.append(session)
+    return kept
+
+
+def _span(session: dict[str, Any]) -> tuple[datetime, datetime] | None:
+    start, elapsed = session.get("start_time"), _number(session.get("total_elapsed_time"))
+    if not isinstance(start, datetime) or elapsed is None:
+        return None
+    return start, start + timedelta(seconds=elapsed)
 
 
 def _decode(data: bytes, source: str) -> _FitContents:
@@ -228,14 +259,23 @@ def _relative_time_anchor(contents: _FitContents, *, first: int) -> tuple[dateti
     return None
 
 
-def _session_slice(stream: pd.DataFrame, session: dict[str, Any], *, single: bool) -> pd.DataFrame:
+def _session_slice(stream: pd.DataFrame, session: dict[str, Any], *, single: bool,
+                   next_start: datetime | None = None) -> pd.DataFrame:
     start = session.get("start_time")
     elapsed = _number(session.get("total_elapsed_time"))
     if not isinstance(start, datetime) or elapsed is None:
         # A session without a usable clock (relative ticks, or none) cannot be placed: it owns every record.
         return stream if single else stream.iloc[0:0]
     begin = pd.Timestamp(start.replace(tzinfo=UTC))
-    end = begin + pd.Timedelta(seconds=elapsed) + SESSION_END_SLACK
+    # Some devices write an elapsed time shorter than the timer time or than the session's own end stamp;
+    # the latest of the three is the end.
+    lengths_s = [elapsed, _number(session.get("total_timer_time")) or 0.0]
+    stamp = session.get("timestamp")
+    if isinstance(stamp, datetime):
+        lengths_s.append((stamp.replace(tzinfo=UTC) - start.replace(tzinfo=UTC)).total_seconds())
+    end = begin + pd.Timedelta(seconds=max(lengths_s)) + (SINGLE_SESSION_END_SLACK if single else SESSION_END_SLACK)
+    if next_start is not None:
+        end = min(end, pd.Timestamp(next_start.replace(tzinfo=UTC)) - pd.Timedelta(microseconds=1))
     # A lone session keeps records just before its start (some devices log one early point) but not garbage
     # after its end (a corrupt tail decodes as dates decades away).
     lower = stream[col.TIME].iloc[0] if single else begin

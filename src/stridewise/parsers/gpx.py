@@ -7,6 +7,7 @@ or segments becomes one activity; a file with only a route or waypoints is not a
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any, Final
 
@@ -101,9 +102,7 @@ def _extension_values(point: gpxpy.gpx.GPXTrackPoint) -> dict[str, float]:
         local = element.tag.rsplit("}", 1)[-1].lower()
         name = _EXTENSION_FIELDS.get(local)
         if name is not None and element.text:
-            try:
+            with contextlib.suppress(ValueError):  # a non-numeric extension value is simply absent
                 values.setdefault(name, float(element.text))
-            except ValueError:
-                pass
         stack.extend(list(element))
     return values

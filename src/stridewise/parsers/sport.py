@@ -18,6 +18,7 @@ from stridewise.model import track_distance_m
 
 RUNNING: Final = "running"
 UNKNOWN: Final = "unknown"
+OTHER: Final = "other"  # moving, but not a sport we can name: cross-training
 
 # What GPX <type>, TCX Sport and Strava "Activity Type" write, lower-cased -> (sport, sub_sport).
 # Strava's GPX export writes numeric codes in <type>: 1 ride, 9 run, 10 walk, 4 hike (from Strava's GPX files).
@@ -108,6 +109,9 @@ RUN_MAX_SPEED_M_S: Final = 5.2
 RUN_MAX_P95_SPEED_M_S: Final = 9.0
 # Below this speed a sample counts as standing still, not as slow movement (same as the moving-time threshold).
 MOVING_MIN_SPEED_M_S: Final = 0.5
+# Running cadence is at least ~140 steps/min, i.e. 70 strides/min of one foot as FIT and TCX record it; walking
+# is 50-60 strides/min. Below 60 in either convention the activity is not a run (cross-country skiing: ~43).
+RUN_MIN_CADENCE_PER_MIN: Final = 60.0
 # Samples over which a speed is derived from positions (10 s at the usual 1 Hz recording).
 SPEED_WINDOW_SAMPLES: Final = 10
 
@@ -119,8 +123,8 @@ class Classification:
 
 
 def _pace_text(speed_m_s: float) -> str:
-    seconds_per_km = 1000.0 / speed_m_s
-    return f"{int(seconds_per_km // 60)}:{int(round(seconds_per_km % 60)):02d} min/km"
+    seconds_per_km = round(1000.0 / speed_m_s)
+    return f"{seconds_per_km // 60}:{seconds_per_km % 60:02d} min/km"
 
 
 def moving_speeds_m_s(stream: pd.DataFrame) -> np.ndarray:
@@ -134,7 +138,7 @@ def moving_speeds_m_s(stream: pd.DataFrame) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             speed = (distance[lag:] - distance[:-lag]) / (seconds[lag:] - seconds[:-lag])
     speed = speed[np.isfinite(speed)]
-    return speed[speed >= MOVING_MIN_SPEED_M_S]
+    return np.asarray(speed[speed >= MOVING_MIN_SPEED_M_S], dtype=float)
 
 
 def classify_by_pace(stream: pd.DataFrame) -> Classification:
@@ -154,5 +158,17 @@ def classify_by_pace(stream: pd.DataFrame) -> Classification:
     if median < WALK_MAX_SPEED_M_S:
         return Classification("walking", f"classified by pace: {pace} is slower than "
                                          f"{_pace_text(WALK_MAX_SPEED_M_S)}")
+    cadence = stream[col.CADENCE].to_numpy(dtype=float)
+    cadence = cadence[np.isfinite(cadence)]
+    if cadence.size >= 10:
+        stepping = cadence[cadence > 0]
+        # A watch in a running profile always counts steps; all-zero cadence means the runner chose another
+        # profile. A cadence below any runner's (a cross-country ski, a paddle) is not a run either.
+        if stepping.size < cadence.size / 2:
+            return Classification(OTHER, f"classified by pace: {pace} is a running pace, but the device "
+                                         f"recorded no cadence (a non-running profile)")
+        if float(np.median(stepping)) < RUN_MIN_CADENCE_PER_MIN:
+            return Classification(OTHER, f"classified by pace: {pace} is a running pace, but the median "
+                                         f"cadence {np.median(stepping):.0f}/min is below any runner's")
     return Classification(RUNNING, f"classified by pace: {pace} is in the running band "
                                    f"{_pace_text(RUN_MAX_SPEED_M_S)}-{_pace_text(WALK_MAX_SPEED_M_S)}")

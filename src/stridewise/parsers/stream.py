@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -16,9 +16,11 @@ from stridewise.errors import CorruptFileError, EmptyActivityError
 EARLIEST_PLAUSIBLE: Final = pd.Timestamp("1990-01-01", tz="UTC")
 # A file whose times go backwards this often is not a recording we can trust (a few reversals are glitches).
 MAX_BACKWARDS_SHARE: Final = 0.2
+# A pause longer than this inside one recording is rare enough to tell the runner about.
+LONG_GAP_S: Final = 3600.0
 
 
-def build_stream(source: str, data: dict[str, Sequence[object] | np.ndarray], *,
+def build_stream(source: str, data: Mapping[str, Sequence[Any] | np.ndarray], *,
                  warnings: list[str]) -> pd.DataFrame:
     """Assemble a stream DataFrame from per-column sequences (missing columns become NaN).
 
@@ -68,6 +70,10 @@ def build_stream(source: str, data: dict[str, Sequence[object] | np.ndarray], *,
         if reversals:
             warnings.append(f"{reversals} points with times going backwards dropped")
         frame = frame[forward]
+
+    gaps_s = frame[col.TIME].diff().dt.total_seconds()
+    if len(gaps_s) > 1 and gaps_s.max() > LONG_GAP_S:
+        warnings.append(f"the recording has a gap of {gaps_s.max() / 3600:.1f} h (clock jump or a long pause)")
 
     for name in (col.LAT, col.LON):
         bad = frame[name].abs() > (90 if name == col.LAT else 180)

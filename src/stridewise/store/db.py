@@ -79,6 +79,7 @@ class ActivityRecord:
     distance_m: float | None
     duration_s: float | None
     moving_time_s: float | None
+    distance_source: str | None
 
     @property
     def is_run(self) -> bool:
@@ -200,8 +201,9 @@ class Store:
              a.device_descent_m, len(a.stream), richness(a), json.dumps(a.warnings)))
         activity_id = int(cursor.lastrowid or 0)
         conn.execute("INSERT INTO streams VALUES (?, ?)", (activity_id, encode_stream(a.stream)))
-        conn.execute("INSERT INTO metrics VALUES (?, ?, ?, ?, ?)",
-                     (activity_id, METRICS_VERSION, summary.distance_m, summary.duration_s, summary.moving_time_s))
+        conn.execute("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)",
+                     (activity_id, METRICS_VERSION, summary.distance_m, summary.duration_s, summary.moving_time_s,
+                      summary.distance_source))
         return activity_id
 
     def failed_files(self, *, prefix: str = "") -> list[FileState]:
@@ -219,9 +221,13 @@ class Store:
 
     def save_metrics(self, activity_id: int, summary: Summary) -> None:
         with self._transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?, ?)",
+            conn.execute("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?, ?, ?)",
                          (activity_id, METRICS_VERSION, summary.distance_m, summary.duration_s,
-                          summary.moving_time_s))
+                          summary.moving_time_s, summary.distance_source))
+
+    def device_distance_m(self, activity_id: int) -> float | None:
+        row = self._conn.execute("SELECT device_distance_m FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        return None if row is None or row[0] is None else float(row[0])
 
     def stream(self, activity_id: int) -> pd.DataFrame:
         row = self._conn.execute("SELECT data FROM streams WHERE activity_id = ?", (activity_id,)).fetchone()
@@ -259,7 +265,7 @@ class Store:
         rows = self._conn.execute(
             "SELECT a.id, a.source, a.format, a.sport, a.sub_sport, a.sport_source, a.start_utc, a.utc_offset_s, "
             "a.device, a.name, a.gear, a.type_hint, a.altitude_source, a.device_distance_m, a.device_descent_m, "
-            "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s "
+            "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s, m.distance_source "
             f"FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id {where} "
             "ORDER BY a.start_utc, a.id").fetchall()
         return [_record(r) for r in rows]

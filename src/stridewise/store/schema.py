@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS metrics (
     version INTEGER NOT NULL,
     distance_m REAL NOT NULL,
     duration_s REAL NOT NULL,
-    moving_time_s REAL NOT NULL
+    moving_time_s REAL NOT NULL,
+    distance_source TEXT NOT NULL
 );
 """

@@ -1,0 +1,53 @@
+"""Shared fixtures: a fresh store per test, and the real device files in ../shared/real_logs."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+import pytest
+
+from stridewise.errors import InputError
+from stridewise.model import Activity
+from stridewise.parsers import parse_bytes
+from stridewise.store import Store
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TESTS_DATA = Path(__file__).resolve().parent / "data"
+SAMPLE_LOGS = PROJECT_ROOT / "sample_logs"
+REAL_LOGS = PROJECT_ROOT.parent / "shared" / "real_logs"
+REAL_LOGS_MISSING = f"real device files not found at {REAL_LOGS} (they live in ../shared/real_logs beside the project)"
+
+requires_real_logs = pytest.mark.skipif(not REAL_LOGS.is_dir(), reason=REAL_LOGS_MISSING)
+
+
+def real_log_params(folder: str, *suffixes: str) -> list[object]:
+    """One pytest param per real file in ``folder`` (id = file name), or a single skipped param if absent."""
+    if not REAL_LOGS.is_dir():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=REAL_LOGS_MISSING), id=folder)]
+    paths = sorted(p for p in (REAL_LOGS / folder).iterdir()
+                   if p.is_file() and (not suffixes or p.name.lower().endswith(suffixes)))
+    return [pytest.param(p, id=p.name) for p in paths]
+
+
+@functools.cache
+def parse_real(path: Path) -> list[Activity] | InputError:
+    """Parse a real file once per test session (fitparse is slow); returns the error instead of raising."""
+    try:
+        return parse_bytes(path.read_bytes(), path.name)
+    except InputError as exc:
+        return exc
+
+
+@functools.cache
+def manifest() -> dict[str, dict[str, str]]:
+    with (REAL_LOGS / "MANIFEST.tsv").open(encoding="utf-8") as handle:
+        return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@pytest.fixture
+def fresh_store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "store.sqlite3")
+    yield store  # type: ignore[misc]
+    store.close()
