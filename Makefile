@@ -28,7 +28,7 @@ demo: $(VENV)/.installed
 	@echo "Result: $(CURDIR)/$(DEMO_DIR)/activities.json (store: $(CURDIR)/$(DEMO_DIR)/stridewise.sqlite3)"
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff check $(wildcard src tests scripts benchmarks)
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy --strict src
