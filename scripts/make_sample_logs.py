@@ -379,7 +379,8 @@ def grade_over(altitude_m: Floats, half_window_m: int) -> Floats:
     """Grade (a fraction) centred on each point of a profile sampled every metre."""
     index = np.arange(len(altitude_m))
     high, low = np.minimum(index + half_window_m, index[-1]), np.maximum(index - half_window_m, 0)
-    return (altitude_m[high] - altitude_m[low]) / np.maximum(high - low, 1)
+    grade: Floats = (altitude_m[high] - altitude_m[low]) / np.maximum(high - low, 1)
+    return grade
 
 
 def profile_truth(where: tuple[Floats, Floats] | None, altitude_m: Floats | None,
@@ -426,14 +427,15 @@ def heart_rate(entry: Entry, speed: Floats, grade: Floats, timer_s: Floats,
     elif entry.kind == "strength":
         target = np.where(timer_s % 150 < 45, 128.0, 98.0)
     else:
-        effort = speed * np.where(grade > 0, 1 + 6 * grade, np.maximum(0.5, 1 + 2 * grade))
+        effort = speed * np.where(grade > 0, 1 + 8 * grade, np.maximum(0.5, 1 + 2 * grade))
         target = 62 + 112 * effort / RUN_THRESHOLD_M_S
     target = target + 4 * timer_s / 3600
     alpha, value, out = 1 - math.exp(-1 / 30), 85.0, np.empty_like(target)
     for i, goal in enumerate(target):
         value += alpha * (goal - value)
         out[i] = value
-    return np.clip(out + ar1(rng, len(out), 1.2, 10), 60, 192)
+    bpm: Floats = np.clip(out + ar1(rng, len(out), 1.2, 10), 60, 192)
+    return bpm
 
 
 def simulate(entry: Entry, rng: np.random.Generator) -> Motion:
@@ -465,7 +467,8 @@ def simulate(entry: Entry, rng: np.random.Generator) -> Motion:
     if entry.surface == "road" and entry.kind in ("easy", "long", "hills") and rng.random() < 0.35:
         for _ in range(int(rng.integers(1, 3))):  # traffic lights: the watch's timer is stopped
             pauses.add((int(rng.uniform(0.1, 0.9) * timer_s[-1]), int(rng.integers(15, 50))))
-    return Motion(timer_s, distance, *(along(w) for w in where or (None, None)), along(altitude), speed,
+    east, north = where or (None, None)
+    return Motion(timer_s, distance, along(east), along(north), along(altitude), speed,
                   heart_rate(entry, speed, grade, timer_s.astype(float), rng), cadence, sorted(pauses), truth)
 
 
@@ -608,7 +611,8 @@ def fit_bytes(entry: Entry, rec: Recording, start_utc: datetime) -> bytes:
     device.source_type = SourceType.LOCAL
     builder = FitFileBuilder(auto_define=True)
     builder.add_all([file_id, device, _timer_event(start_ms, EventType.START)])
-    climb, ends, laps, lap_start = device_climb_m(rec), set(lap_ends(entry, rec)), [], 0
+    climb, ends, lap_start = device_climb_m(rec), set(lap_ends(entry, rec)), 0
+    laps: list[LapMessage] = []
     restarts = dict(rec.pauses)
     for i, wall in enumerate(rec.wall_s):
         builder.add(_record_message(entry, rec, i, start_ms))
