@@ -114,7 +114,7 @@ def test_a_parser_upgrade_reparses_and_a_metrics_upgrade_recomputes(tmp_path: Pa
     ingest([tmp_path / "logs"], fresh_store, jobs=1)
     monkeypatch.setattr(ingest_module, "PARSER_VERSION", ingest_module.PARSER_VERSION + 1)
     assert ingest([tmp_path / "logs"], fresh_store, jobs=1).files_parsed == 3
-    import stridewise.store.db as db_module
-    monkeypatch.setattr(db_module, "METRICS_VERSION", db_module.METRICS_VERSION + 1)
+    import stridewise.metrics as metrics_module
+    monkeypatch.setattr(metrics_module, "METRICS_VERSION", metrics_module.METRICS_VERSION + 1)
     report = ingest([tmp_path / "logs"], fresh_store, jobs=1)
     assert (report.files_parsed, report.metrics_recomputed) == (0, 3)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stridewise.errors import InputError
-from stridewise.metrics.summary import Summary, summarize
+from stridewise.metrics import ActivityMetrics, ElevationSettings, compute_metrics, settings_key
 from stridewise.model import Activity
 from stridewise.parsers import PARSER_VERSION, parse_bytes
 from stridewise.parsers import sport as sports
@@ -62,14 +62,16 @@ ProgressCallback = Callable[[Progress], None]
 class _Outcome:
     source: SourceFile
     sha256: str | None
-    activities: list[tuple[Activity, Summary]] | None = None
+    activities: list[tuple[Activity, ActivityMetrics]] | None = None
     error: str | None = None
     same_content: bool = False
 
 
 def ingest(paths: Iterable[Path], store: Store, *, jobs: int | None = None,
-           progress: ProgressCallback | None = None) -> IngestReport:
+           progress: ProgressCallback | None = None, settings: ElevationSettings | None = None) -> IngestReport:
     """Bring the store up to date with ``paths``; returns what happened, never raises for a bad file."""
+    settings = settings or ElevationSettings()
+    key = settings_key(settings)
     report = IngestReport()
     todo: list[tuple[SourceFile, str | None]] = []
     archives: list[Archive] = []
@@ -99,29 +101,32 @@ def ingest(paths: Iterable[Path], store: Store, *, jobs: int | None = None,
         known_sha = state.sha256 if state is not None and state.parser_version == PARSER_VERSION else None
         todo.append((item, known_sha))
 
-    for done, outcome in enumerate(_parse_all(todo, jobs), start=1):
-        _store_outcome(store, outcome, report)
+    for done, outcome in enumerate(_parse_all(todo, jobs, settings), start=1):
+        _store_outcome(store, outcome, report, key)
         if progress is not None:
             progress(Progress(done, len(todo), outcome.source.key))
 
     for archive in archives:
         store.record_archive(archive.key, archive.size, archive.mtime_ns, PARSER_VERSION)
-    report.metrics_recomputed = _refresh_metrics(store)
+    report.metrics_recomputed = refresh_metrics(store, settings)
     report.duplicates = store.resolve_duplicates()
     return report
 
 
-def _parse_all(todo: list[tuple[SourceFile, str | None]], jobs: int | None) -> Iterator[_Outcome]:
+def _parse_all(todo: list[tuple[SourceFile, str | None]], jobs: int | None,
+               settings: ElevationSettings) -> Iterator[_Outcome]:
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
-        yield from (parse_source(source, known) for source, known in todo)
+        yield from (parse_source(source, known, settings) for source, known in todo)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Results come back in order; chunks keep the per-task overhead small for thousands of small files.
-        yield from pool.map(parse_source, *zip(*todo, strict=True), chunksize=4)
+        sources, known = zip(*todo, strict=True)
+        yield from pool.map(parse_source, sources, known, [settings] * len(todo), chunksize=4)
 
 
-def parse_source(source: SourceFile, known_sha256: str | None = None) -> _Outcome:
+def parse_source(source: SourceFile, known_sha256: str | None = None,
+                 settings: ElevationSettings | None = None) -> _Outcome:
     """Read and parse one source (runs in a worker process). Never raises for bad input."""
     try:
         data = source.read()
@@ -136,7 +141,13 @@ def parse_source(source: SourceFile, known_sha256: str | None = None) -> _Outcom
         return _Outcome(source, sha256, error=exc.reason)
     for activity in activities:
         _apply_hints(activity, source.hints)
-    return _Outcome(source, sha256, activities=[(a, summarize(a.stream, a.device_distance_m)) for a in activities])
+    settings = settings or ElevationSettings()
+    return _Outcome(source, sha256, activities=[(a, _metrics(a, settings)) for a in activities])
+
+
+def _metrics(activity: Activity, settings: ElevationSettings) -> ActivityMetrics:
+    return compute_metrics(activity.stream, device_distance_m=activity.device_distance_m,
+                           altitude_source=activity.altitude_source, sub_sport=activity.sub_sport, settings=settings)
 
 
 def _apply_hints(activity: Activity, hints: StravaHints | None) -> None:
@@ -155,7 +166,7 @@ def _apply_hints(activity: Activity, hints: StravaHints | None) -> None:
             activity.sport_source = f"Strava activity type '{hints.type}'"
 
 
-def _store_outcome(store: Store, outcome: _Outcome, report: IngestReport) -> None:
+def _store_outcome(store: Store, outcome: _Outcome, report: IngestReport, settings_key: str) -> None:
     source = outcome.source
     if outcome.same_content:
         store.touch_file(source.key, source.size, source.mtime_ns)
@@ -168,15 +179,20 @@ def _store_outcome(store: Store, outcome: _Outcome, report: IngestReport) -> Non
         report.failures.append(Failure(source.key, reason))
         return
     store.record_activities(source.key, source.size, source.mtime_ns, outcome.sha256 or "", PARSER_VERSION,
-                            outcome.activities)
+                            outcome.activities, settings_key)
     report.activities_added += len(outcome.activities)
     report.runs_added += sum(1 for a, _ in outcome.activities if a.is_run)
     for activity, _ in outcome.activities:
         report.warnings.extend((source.key, w) for w in activity.warnings)
 
 
-def _refresh_metrics(store: Store) -> int:
-    stale = store.stale_metrics()
+def refresh_metrics(store: Store, settings: ElevationSettings) -> int:
+    """Recompute, from the stored streams, every activity's metrics made by other code or settings."""
+    key = settings_key(settings)
+    stale = store.stale_metrics(key)
     for activity_id in stale:
-        store.save_metrics(activity_id, summarize(store.stream(activity_id), store.device_distance_m(activity_id)))
+        device_distance_m, altitude_source, sub_sport = store.metrics_inputs(activity_id)
+        metrics = compute_metrics(store.stream(activity_id), device_distance_m=device_distance_m,
+                                  altitude_source=altitude_source, sub_sport=sub_sport, settings=settings)
+        store.save_metrics(activity_id, metrics, key)
     return len(stale)

@@ -19,6 +19,10 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _share(part: float | None, whole: float | None) -> float | None:
+    return None if part is None or not whole else round(part / whole, 4)
+
+
 def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None) -> dict[str, Any]:
     return {
         "id": record.id,
@@ -35,6 +39,11 @@ def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None) -> dic
         "distance_source": record.distance_source,
         "duration_s": _round(record.duration_s),
         "moving_time_s": _round(record.moving_time_s),
+        "ascent_m": _round(record.ascent_m),
+        "descent_m": _round(record.descent_m),
+        "downhill_m": _round(record.downhill_m),
+        "steep_downhill_m": _round(record.steep_downhill_m),
+        "downhill_share": _share(record.downhill_m, record.distance_m),
         "name": record.name,
         "gear": record.gear,
         "type_hint": record.type_hint,

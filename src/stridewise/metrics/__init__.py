@@ -1,1 +1,39 @@
-"""Stage 3: per-activity metrics computed from a stored stream."""
+"""Stage 3: per-activity metrics computed from a stored stream.
+
+``compute_metrics`` is the one entry point: the ingest pipeline calls it on fresh parses, and the store's
+refresh calls it on stored streams when ``METRICS_VERSION`` or the settings change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from stridewise.metrics.elevation import Elevation, ElevationSettings, measure_elevation
+from stridewise.metrics.summary import METRICS_VERSION, Summary, summarize
+
+__all__ = ["METRICS_VERSION", "ActivityMetrics", "ElevationSettings", "compute_metrics", "settings_key"]
+
+
+@dataclass(frozen=True)
+class ActivityMetrics:
+    summary: Summary
+    elevation: Elevation
+
+
+def settings_key(settings: ElevationSettings) -> str:
+    """A short fingerprint of the settings: stored metrics computed with other settings are recomputed."""
+    text = json.dumps(asdict(settings), sort_keys=True)
+    return f"v{METRICS_VERSION}-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def compute_metrics(stream: pd.DataFrame, *, device_distance_m: float | None, altitude_source: str,
+                    sub_sport: str | None, settings: ElevationSettings) -> ActivityMetrics:
+    return ActivityMetrics(
+        summarize(stream, device_distance_m),
+        measure_elevation(stream, barometric=altitude_source == "barometric", treadmill=sub_sport == "treadmill",
+                  settings=settings),
+    )

@@ -22,10 +22,10 @@ import platformdirs
 
 from stridewise import columns as col
 from stridewise.errors import StoreError
-from stridewise.metrics.summary import METRICS_VERSION, Summary
+from stridewise.metrics import ActivityMetrics
 from stridewise.model import Activity
 from stridewise.store.codec import decode_stream, encode_stream
-from stridewise.store.schema import DDL, SCHEMA_VERSION
+from stridewise.store.schema import DDL, METRICS_COLUMNS, SCHEMA_VERSION
 
 DB_ENV: Final = "STRIDEWISE_DB"
 DB_FILENAME: Final = "stridewise.sqlite3"
@@ -80,6 +80,10 @@ class ActivityRecord:
     duration_s: float | None
     moving_time_s: float | None
     distance_source: str | None
+    ascent_m: float | None
+    descent_m: float | None
+    downhill_m: float | None
+    steep_downhill_m: float | None
 
     @property
     def is_run(self) -> bool:
@@ -103,6 +107,7 @@ class Store:
             self._conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA journal_mode = WAL")
+            self._rebuild_changed_metrics_table()
             self._conn.executescript(DDL)
             self._check_schema()
         except (sqlite3.Error, OSError) as exc:
@@ -129,6 +134,11 @@ class Store:
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StoreError(str(self.path), str(exc)) from exc
+
+    def _rebuild_changed_metrics_table(self) -> None:
+        columns = tuple(r[1] for r in self._conn.execute("PRAGMA table_info(metrics)").fetchall())
+        if columns and columns != METRICS_COLUMNS:
+            self._conn.execute("DROP TABLE metrics")  # derived data: refresh_metrics recomputes it from streams
 
     def _check_schema(self) -> None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -162,14 +172,16 @@ class Store:
             conn.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE key = ?", (size, mtime_ns, key))
 
     def record_activities(self, key: str, size: int, mtime_ns: int, sha256: str, parser_version: int,
-                          activities: list[tuple[Activity, Summary]]) -> list[int]:
+                          activities: list[tuple[Activity, ActivityMetrics]], settings_key: str) -> list[int]:
         """Replace whatever the file held before with these activities; return their ids."""
         ids = []
         with self._transaction() as conn:
             file_id = self._upsert_file(conn, key, size, mtime_ns, sha256, "ok", None, parser_version)
             conn.execute("DELETE FROM activities WHERE file_id = ?", (file_id,))
-            for activity, summary in activities:
-                ids.append(self._insert_activity(conn, file_id, activity, summary))
+            for activity, metrics in activities:
+                activity_id = self._insert_activity(conn, file_id, activity)
+                self._write_metrics(conn, activity_id, metrics, settings_key)
+                ids.append(activity_id)
         return ids
 
     @staticmethod
@@ -188,7 +200,7 @@ class Store:
         return int(row[0])
 
     @staticmethod
-    def _insert_activity(conn: sqlite3.Connection, file_id: int, a: Activity, summary: Summary) -> int:
+    def _insert_activity(conn: sqlite3.Connection, file_id: int, a: Activity) -> int:
         end = a.stream[col.TIME].iloc[-1].to_pydatetime()
         cursor = conn.execute(
             "INSERT INTO activities (file_id, session_index, source, format, sport, sub_sport, sport_source, "
@@ -201,10 +213,14 @@ class Store:
              a.device_descent_m, len(a.stream), richness(a), json.dumps(a.warnings)))
         activity_id = int(cursor.lastrowid or 0)
         conn.execute("INSERT INTO streams VALUES (?, ?)", (activity_id, encode_stream(a.stream)))
-        conn.execute("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)",
-                     (activity_id, METRICS_VERSION, summary.distance_m, summary.duration_s, summary.moving_time_s,
-                      summary.distance_source))
         return activity_id
+
+    @staticmethod
+    def _write_metrics(conn: sqlite3.Connection, activity_id: int, metrics: ActivityMetrics, settings_key: str) -> None:
+        s, e = metrics.summary, metrics.elevation
+        conn.execute("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (activity_id, settings_key, s.distance_m, s.duration_s, s.moving_time_s, s.distance_source,
+                      e.ascent_m, e.descent_m, e.downhill_m, e.steep_downhill_m))
 
     def failed_files(self, *, prefix: str = "") -> list[FileState]:
         rows = self._conn.execute("SELECT key, size, mtime_ns, sha256, status, reason, parser_version "
@@ -213,21 +229,23 @@ class Store:
         return [FileState(*r) for r in rows]
 
     # --- derived data ------------------------------------------------------------------------------------
-    def stale_metrics(self) -> list[int]:
-        """Activities whose metrics were computed by another version of the code (or never)."""
+    def stale_metrics(self, settings_key: str) -> list[int]:
+        """Activities whose metrics were computed by other code or settings (or never)."""
         rows = self._conn.execute("SELECT a.id FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id "
-                                  "WHERE m.version IS NULL OR m.version != ?", (METRICS_VERSION,)).fetchall()
+                                  "WHERE m.settings_key IS NULL OR m.settings_key != ?", (settings_key,)).fetchall()
         return [int(r[0]) for r in rows]
 
-    def save_metrics(self, activity_id: int, summary: Summary) -> None:
+    def save_metrics(self, activity_id: int, metrics: ActivityMetrics, settings_key: str) -> None:
         with self._transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?, ?, ?)",
-                         (activity_id, METRICS_VERSION, summary.distance_m, summary.duration_s,
-                          summary.moving_time_s, summary.distance_source))
+            self._write_metrics(conn, activity_id, metrics, settings_key)
 
-    def device_distance_m(self, activity_id: int) -> float | None:
-        row = self._conn.execute("SELECT device_distance_m FROM activities WHERE id = ?", (activity_id,)).fetchone()
-        return None if row is None or row[0] is None else float(row[0])
+    def metrics_inputs(self, activity_id: int) -> tuple[float | None, str, str | None]:
+        """(device distance, altitude source, sub-sport): what metrics need besides the stream."""
+        row = self._conn.execute("SELECT device_distance_m, altitude_source, sub_sport FROM activities WHERE id = ?",
+                                 (activity_id,)).fetchone()
+        if row is None:
+            raise StoreError(str(self.path), f"no activity {activity_id}")
+        return row[0], row[1], row[2]
 
     def stream(self, activity_id: int) -> pd.DataFrame:
         row = self._conn.execute("SELECT data FROM streams WHERE activity_id = ?", (activity_id,)).fetchone()
@@ -265,7 +283,8 @@ class Store:
         rows = self._conn.execute(
             "SELECT a.id, a.source, a.format, a.sport, a.sub_sport, a.sport_source, a.start_utc, a.utc_offset_s, "
             "a.device, a.name, a.gear, a.type_hint, a.altitude_source, a.device_distance_m, a.device_descent_m, "
-            "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s, m.distance_source "
+            "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s, m.distance_source, "
+            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_m "
             f"FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id {where} "
             "ORDER BY a.start_utc, a.id").fetchall()
         return [_record(r) for r in rows]

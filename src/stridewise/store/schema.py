@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Final
 
 SCHEMA_VERSION: Final = 1
+# The metrics table holds derived data only: when its columns differ from these, it is dropped and rebuilt.
+METRICS_COLUMNS: Final = ("activity_id", "settings_key", "distance_m", "duration_s", "moving_time_s",
+                          "distance_source", "ascent_m", "descent_m", "downhill_m", "steep_downhill_m")
 
 DDL: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,13 +60,17 @@ CREATE TABLE IF NOT EXISTS streams (
     data BLOB NOT NULL
 );
 
--- Derived from streams; recomputed when METRICS_VERSION changes.
+-- Derived from streams; recomputed when the metrics code or its settings change (settings_key).
 CREATE TABLE IF NOT EXISTS metrics (
     activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
-    version INTEGER NOT NULL,
+    settings_key TEXT NOT NULL,
     distance_m REAL NOT NULL,
     duration_s REAL NOT NULL,
     moving_time_s REAL NOT NULL,
-    distance_source TEXT NOT NULL
+    distance_source TEXT NOT NULL,
+    ascent_m REAL,                        -- NULL: no usable altitude
+    descent_m REAL,
+    downhill_m REAL,
+    steep_downhill_m REAL
 );
 """

@@ -1,0 +1,35 @@
+"""Column names of the tables the later stages pass around, defined once.
+
+``ACTIVITY_COLUMNS``: one row per counted activity (duplicates left out), as :func:`stridewise.load` returns it
+and as the series stage reads it. Units live in the names; times are pandas UTC timestamps.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- activities table (one row per activity) ---------------------------------------------------------------
+ID: Final = "id"
+START_UTC: Final = "start_utc"  # datetime64[ns, UTC]
+SPORT: Final = "sport"
+SUB_SPORT: Final = "sub_sport"
+IS_RUN: Final = "is_run"  # bool: counts as running distance
+NAME: Final = "name"
+DISTANCE_M: Final = "distance_m"
+DURATION_S: Final = "duration_s"
+MOVING_TIME_S: Final = "moving_time_s"
+ASCENT_M: Final = "ascent_m"  # NaN when the activity has no altitude
+DESCENT_M: Final = "descent_m"  # NaN when the activity has no altitude
+DOWNHILL_M: Final = "downhill_m"  # distance at grade <= -5%; NaN when no altitude, 0 on a treadmill
+STEEP_DOWNHILL_M: Final = "steep_downhill_m"  # distance at grade <= -10%; same nulls
+DOWNHILL_SHARE: Final = "downhill_share"  # downhill_m / distance_m
+SURFACE: Final = "surface"  # road, trail, track, treadmill, mixed, unknown
+SURFACE_SOURCE: Final = "surface_source"
+SHOE: Final = "shoe"  # shoe name or None
+
+ACTIVITY_COLUMNS: Final[tuple[str, ...]] = (
+    ID, START_UTC, SPORT, SUB_SPORT, IS_RUN, NAME, DISTANCE_M, DURATION_S, MOVING_TIME_S, ASCENT_M, DESCENT_M,
+    DOWNHILL_M, STEEP_DOWNHILL_M, DOWNHILL_SHARE, SURFACE, SURFACE_SOURCE, SHOE,
+)
+
+SURFACES: Final[tuple[str, ...]] = ("road", "trail", "track", "treadmill", "mixed", "unknown")

@@ -1,0 +1,116 @@
+"""Downhill distance, ascent and descent: synthetic terrain with known truth, and the devices' own totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import parse_real, real_log_params
+from stridewise.errors import InputError
+from stridewise.metrics.elevation import ElevationSettings
+from stridewise.metrics.elevation import measure_elevation as elevation
+from stridewise.metrics.summary import summarize
+from terrain import FLAT, HILLY, track, true_length_at_or_below
+
+TOTAL_M = sum(length for length, _ in HILLY)  # 5500 m
+# Truth from the profile: -8% over 600 m and -12% over 500 m are downhill (1100 m, 20.0%); the -12% stretch is
+# steep (500 m, 9.1%); the -3% kilometre is neither. Descent: 48 + 60 + 30 = 138 m; ascent 48 + 28 = 76 m.
+TRUE_DESCENT_M = 0.08 * 600 + 0.12 * 500 + 0.03 * 1000
+TRUE_ASCENT_M = 0.06 * 800 + 0.04 * 700
+
+
+@pytest.mark.parametrize(("barometric", "altitude_noise_m"), [(True, 0.2), (False, 3.0), (False, 4.0)],
+                         ids=["barometric 0.2 m", "gps 3 m", "gps 4 m"])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_downhill_share_is_within_3_points_of_the_truth(barometric: bool, altitude_noise_m: float,
+                                                        seed: int) -> None:
+    stream = track(HILLY, altitude_noise_m=altitude_noise_m, position_noise_m=3.0, seed=seed)
+    distance_m = summarize(stream).distance_m
+    result = elevation(stream, barometric=barometric)
+    assert result.downhill_m is not None and result.steep_downhill_m is not None
+    assert result.downhill_m / distance_m == pytest.approx(true_length_at_or_below(HILLY, -5) / TOTAL_M, abs=0.03)
+    if barometric:
+        # With GPS altitude the -12% stretch, close to the -10% line, reads partly as -9%: steep is undercounted
+        # by up to 6 points at 4 m of noise. Only the barometric trace is held to 3 points here.
+        assert result.steep_downhill_m / distance_m == pytest.approx(true_length_at_or_below(HILLY, -10) / TOTAL_M,
+                                                                     abs=0.03)
+
+
+@pytest.mark.parametrize("altitude_noise_m", [3.0, 4.0, 5.0])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_a_flat_track_with_noisy_gps_altitude_has_no_downhill_at_all(seed: int, altitude_noise_m: float) -> None:
+    stream = track(FLAT, altitude_noise_m=altitude_noise_m, position_noise_m=3.0, seed=seed)
+    result = elevation(stream, barometric=False)
+    assert (result.downhill_m, result.steep_downhill_m) == (0.0, 0.0)
+    # Noise alone adds under 5 m of descent per km (the hilly 5.5 km profile has 138 m).
+    assert result.descent_m is not None and result.descent_m < 30.0
+
+
+def test_barometric_ascent_and_descent_match_the_profile_within_10pct() -> None:
+    result = elevation(track(HILLY, altitude_noise_m=0.2, position_noise_m=3.0), barometric=True)
+    assert result.descent_m == pytest.approx(TRUE_DESCENT_M, rel=0.10)
+    assert result.ascent_m == pytest.approx(TRUE_ASCENT_M, rel=0.10)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("altitude_noise_m", [3.0, 4.0])
+def test_gps_descent_matches_the_profile_within_15pct(seed: int, altitude_noise_m: float) -> None:
+    result = elevation(track(HILLY, altitude_noise_m=altitude_noise_m, position_noise_m=3.0, seed=seed),
+                       barometric=False)
+    assert result.descent_m == pytest.approx(TRUE_DESCENT_M, rel=0.15)
+
+
+def test_no_altitude_gives_nulls_never_zero_and_a_treadmill_has_no_downhill() -> None:
+    no_altitude = elevation(track(HILLY, with_altitude=False), barometric=False)
+    assert (no_altitude.ascent_m, no_altitude.descent_m, no_altitude.downhill_m, no_altitude.steep_downhill_m) == (
+        None, None, None, None)
+    treadmill = elevation(track(HILLY, altitude_noise_m=0.2), barometric=True, treadmill=True)
+    assert (treadmill.downhill_m, treadmill.steep_downhill_m) == (0.0, 0.0)
+
+
+def test_thresholds_are_settings() -> None:
+    stream = track(HILLY, altitude_noise_m=0.2)
+    gentle = elevation(stream, barometric=True, settings=ElevationSettings(downhill_grade_pct=-2.0))
+    assert gentle.downhill_m is not None
+    # -3% now counts too: 600 + 500 + 1000 m.
+    assert gentle.downhill_m == pytest.approx(2100, abs=100)
+
+
+# Barometric sessions whose descent differs from the device's total by more than 15%, and why.
+DESCENT_EXCEPTIONS = {
+    # Wahoo ELEMNT: 89 m of descent over 79 km; its altitude channel holds steps of 5-30 m across long stops.
+    "fitparse__2019-02-17-062644-ELEMNT-297E-195-0.fit#0",
+    # fr920xt bike leg recorded every 6 s: 0.2 m barometer steps over sparse points; device 31 m, ours 48 m.
+    "fitparse__sample_mulitple_header.fit#1",
+    # Edge 810 file spanning 31 days (sports-lib edge case); device descent 92 m against ascent 69 m.
+    "sportslib__31-days-activity.fit#0",
+    # Snorkelling: the "altitude" channel is depth and surface pressure; the device counts 0.5 m waves otherwise.
+    "fitparserjs__snorkeling-unknown-sport.fit#0",
+    # Bryton stress-test file: 100k records repeating one value; the session totals were written separately.
+    "muktihari__big_activity.fit#0",
+}
+
+
+def _barometric_sessions() -> list[object]:
+    params = []
+    for param in real_log_params("fit", ".fit", ".fit.gz"):
+        path = param.values[0]  # type: ignore[attr-defined]
+        if path is None:
+            return [param]
+        result = parse_real(path)
+        if isinstance(result, InputError):
+            continue
+        for a in result:
+            if a.altitude_source == "barometric" and a.device_descent_m and a.device_descent_m >= 20:
+                key = f"{Path(path).name}#{a.session_index}"
+                marks = [pytest.mark.xfail(strict=True, reason="see DESCENT_EXCEPTIONS")] \
+                    if key in DESCENT_EXCEPTIONS else []
+                params.append(pytest.param(a, id=key, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("activity", _barometric_sessions())
+def test_descent_is_within_15pct_of_the_devices_session_total(activity: object) -> None:
+    result = elevation(activity.stream, barometric=True)  # type: ignore[attr-defined]
+    assert result.descent_m == pytest.approx(activity.device_descent_m, rel=0.15)  # type: ignore[attr-defined]
