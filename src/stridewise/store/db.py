@@ -277,6 +277,22 @@ class Store:
                              [(keep, drop) for drop, keep in winner.items() if keep is not None])
         return sum(1 for keep in winner.values() if keep is not None)
 
+    # --- shoes -------------------------------------------------------------------------------------------
+    def assign_shoe(self, activity_id: int, shoe: str) -> None:
+        """Record that an activity was run in ``shoe`` (kept when its file is read again)."""
+        row = self._conn.execute("SELECT source, session_index FROM activities WHERE id = ?",
+                                 (activity_id,)).fetchone()
+        if row is None:
+            raise StoreError(str(self.path), f"no activity with id {activity_id} (see `stridewise activities`)")
+        with self._transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO shoe_assignments VALUES (?, ?, ?)", (row[0], row[1], shoe))
+
+    def shoe_assignments(self) -> dict[int, str]:
+        """Activity id -> shoe, for every assignment whose activity is stored."""
+        rows = self._conn.execute("SELECT a.id, s.shoe FROM shoe_assignments s JOIN activities a "
+                                  "ON a.source = s.source AND a.session_index = s.session_index").fetchall()
+        return {int(r[0]): str(r[1]) for r in rows}
+
     # --- reading -----------------------------------------------------------------------------------------
     def activities(self, *, include_duplicates: bool = False) -> list[ActivityRecord]:
         where = "" if include_duplicates else "WHERE a.duplicate_of IS NULL"

@@ -60,6 +60,14 @@ CREATE TABLE IF NOT EXISTS streams (
     data BLOB NOT NULL
 );
 
+-- The runner's own "this run was in that shoe", keyed by file and session so a re-read keeps it.
+CREATE TABLE IF NOT EXISTS shoe_assignments (
+    source TEXT NOT NULL,
+    session_index INTEGER NOT NULL,
+    shoe TEXT NOT NULL,
+    PRIMARY KEY (source, session_index)
+);
+
 -- Derived from streams; recomputed when the metrics code or its settings change (settings_key).
 CREATE TABLE IF NOT EXISTS metrics (
     activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,

@@ -1,0 +1,100 @@
+"""The Python API: the same numbers as the command line, as pandas DataFrames.
+
+    import stridewise
+    log = stridewise.load(["~/Garmin/Activities"])
+    log.weekly[["run_distance_m", "distance_change_vs_prev_week"]].tail()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from stridewise import frames as f
+from stridewise.config import Config, Shoe, load_config
+from stridewise.ingest import IngestReport, ProgressCallback, ingest, refresh_metrics
+from stridewise.metrics.shoes import registered_shoes, shoe_for_run
+from stridewise.metrics.surface import decide_surface
+from stridewise.series import daily_series, run_spikes, weekly_series
+from stridewise.store import ActivityRecord, Store, default_db_path
+
+# Columns of TrainingLog.activities beyond frames.ACTIVITY_COLUMNS.
+START_LOCAL = "start_local"
+LOCAL_DATE = "local_date"
+SHOE_SOURCE = "shoe_source"
+EXTRA_COLUMNS = ("source", "format", "sport_source", "gear", "type_hint", "device", "altitude_source",
+                 START_LOCAL, LOCAL_DATE, SHOE_SOURCE)
+
+
+@dataclass
+class TrainingLog:
+    """Everything stridewise knows about a training history, ready for a notebook."""
+
+    activities: pd.DataFrame  # one row per counted activity: frames.ACTIVITY_COLUMNS + EXTRA_COLUMNS
+    daily: pd.DataFrame  # one row per local day (series.columns)
+    weekly: pd.DataFrame  # one row per ISO week, index "2026-W43"
+    runs: pd.DataFrame  # one row per run: spike ratios against the previous 30 days
+    shoes: tuple[Shoe, ...]  # configured shoes plus the ones Strava named
+    config: Config
+    zone: ZoneInfo
+    ingest_report: IngestReport | None = None
+
+
+def load(paths: Iterable[str | Path] = (), *, config: Config | str | Path | None = None, db: str | Path | None = None,
+         jobs: int | None = None, progress: ProgressCallback | None = None, end: date | None = None) -> TrainingLog:
+    """Ingest ``paths`` (what is new) into the store and return the whole history as DataFrames.
+
+    ``config``: a :class:`Config`, a path to a TOML file, or None to look for ``stridewise.toml`` in the log
+    folders and the user config directory. ``db``: the store (default: ``$STRIDEWISE_DB`` or the user data
+    directory). ``end``: the last day of the daily series (default: the last activity's day).
+    """
+    log_paths = [Path(p).expanduser() for p in paths]
+    if not isinstance(config, Config):
+        config = load_config(Path(config).expanduser() if config is not None else None, log_paths)
+    with Store(Path(db).expanduser() if db is not None else default_db_path()) as store:
+        report = None
+        if log_paths:
+            report = ingest(log_paths, store, jobs=jobs, progress=progress, settings=config.elevation)
+        else:
+            refresh_metrics(store, config.elevation)
+        return build_log(store.activities(), store.shoe_assignments(), config, report=report, end=end)
+
+
+def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], config: Config, *,
+              report: IngestReport | None = None, end: date | None = None) -> TrainingLog:
+    zone = config.zone()
+    shoes = registered_shoes(config.shoes, [r.gear for r in records if r.is_run])
+    rows = []
+    for r in records:
+        local = r.start_utc.astimezone(zone)
+        surface = decide_surface(sub_sport=r.sub_sport, type_hint=r.type_hint, name=r.name, gear=r.gear,
+                                 rules=config.surface_rules) if r.is_run else None
+        shoe, shoe_source = (None, None)
+        if r.is_run and surface is not None:
+            shoe, shoe_source = shoe_for_run(activity_id=r.id, day=local.date(), surface=surface.surface,
+                                             gear=r.gear, shoes=shoes, assignments=assignments)
+        rows.append({
+            f.ID: r.id, f.START_UTC: pd.Timestamp(r.start_utc), f.SPORT: r.sport, f.SUB_SPORT: r.sub_sport,
+            f.IS_RUN: r.is_run, f.NAME: r.name, f.DISTANCE_M: r.distance_m, f.DURATION_S: r.duration_s,
+            f.MOVING_TIME_S: r.moving_time_s, f.ASCENT_M: r.ascent_m, f.DESCENT_M: r.descent_m,
+            f.DOWNHILL_M: r.downhill_m, f.STEEP_DOWNHILL_M: r.steep_downhill_m,
+            f.DOWNHILL_SHARE: (r.downhill_m / r.distance_m) if r.downhill_m is not None and r.distance_m else None,
+            f.SURFACE: surface.surface if surface else None, f.SURFACE_SOURCE: surface.source if surface else None,
+            f.SHOE: shoe, "source": r.source, "format": r.format, "sport_source": r.sport_source, "gear": r.gear,
+            "type_hint": r.type_hint, "device": r.device, "altitude_source": r.altitude_source,
+            START_LOCAL: pd.Timestamp(local), LOCAL_DATE: local.date(), SHOE_SOURCE: shoe_source,
+        })
+    activities = pd.DataFrame(rows, columns=[*f.ACTIVITY_COLUMNS, *EXTRA_COLUMNS])
+    for column in (f.DISTANCE_M, f.DURATION_S, f.MOVING_TIME_S, f.ASCENT_M, f.DESCENT_M, f.DOWNHILL_M,
+                   f.STEEP_DOWNHILL_M, f.DOWNHILL_SHARE):
+        activities[column] = pd.to_numeric(activities[column], errors="coerce").astype(float)
+    activities[f.START_UTC] = pd.to_datetime(activities[f.START_UTC], utc=True)
+    activities[f.IS_RUN] = activities[f.IS_RUN].astype(bool)
+    daily = daily_series(activities, zone, end=end)
+    return TrainingLog(activities=activities, daily=daily, weekly=weekly_series(daily),
+                       runs=run_spikes(activities), shoes=shoes, config=config, zone=zone, ingest_report=report)

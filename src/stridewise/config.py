@@ -1,0 +1,224 @@
+"""The configuration file (TOML): time zone, elevation thresholds, shoes, surface rules, rule thresholds.
+
+Where it is found, first match wins: ``--config PATH``; ``$STRIDEWISE_CONFIG``; ``stridewise.toml`` in a log
+folder given on the command line; ``stridewise.toml`` in the user config directory. No file means the defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from stridewise.errors import ConfigError
+from stridewise.frames import SURFACES
+from stridewise.metrics.elevation import ElevationSettings
+
+CONFIG_FILENAME: Final = "stridewise.toml"
+CONFIG_ENV: Final = "STRIDEWISE_CONFIG"
+# EVIDENCE.md, worn shoes: notice at 500 km on one pair, "replace" at 800 km (convention).
+SHOE_NOTICE_KM: Final = 500.0
+SHOE_REPLACE_KM: Final = 800.0
+
+
+@dataclass(frozen=True)
+class Shoe:
+    name: str
+    first_use: date | None = None
+    retire: date | None = None
+    initial_km: float = 0.0  # kilometres already on the pair before the first logged run
+    notice_km: float = SHOE_NOTICE_KM
+    replace_km: float = SHOE_REPLACE_KM
+    default_for: tuple[str, ...] = ()  # surfaces ("road", "trail"...) or "running": runs without a named shoe
+
+
+@dataclass(frozen=True)
+class SurfaceRule:
+    """Runs matching every given condition get ``surface``. Conditions are case-insensitive."""
+
+    surface: str
+    name_contains: str | None = None
+    gear: str | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    timezone: str | None = None
+    elevation: ElevationSettings = field(default_factory=ElevationSettings)
+    shoes: tuple[Shoe, ...] = ()
+    surface_rules: tuple[SurfaceRule, ...] = ()
+    osm_extract: Path | None = None
+    rules: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # per-rule threshold overrides
+
+    def zone(self) -> ZoneInfo:
+        """The runner's time zone: the configured one, else the system's."""
+        if self.timezone:
+            try:
+                return ZoneInfo(self.timezone)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ConfigError(f"{self.path}: unknown timezone {self.timezone!r} (use a name such as "
+                                  f"'Europe/Zurich')") from exc
+        return system_zone()
+
+
+def system_zone() -> ZoneInfo:
+    """The system's IANA zone: ``$TZ``, else the target of /etc/localtime, else UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def user_config_path() -> Path:
+    return platformdirs.user_config_path("stridewise", appauthor=False) / CONFIG_FILENAME
+
+
+def find_config(explicit: Path | None = None, log_paths: Iterable[Path] = ()) -> Path | None:
+    """The config file that applies, or None (defaults)."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file {explicit} not found")
+        return explicit
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        if not Path(env).is_file():
+            raise ConfigError(f"config file {env} (from ${CONFIG_ENV}) not found")
+        return Path(env)
+    for path in log_paths:
+        folder = path if path.is_dir() else path.parent
+        if (folder / CONFIG_FILENAME).is_file():
+            return folder / CONFIG_FILENAME
+    user = user_config_path()
+    return user if user.is_file() else None
+
+
+def load_config(explicit: Path | None = None, log_paths: Iterable[Path] = ()) -> Config:
+    path = find_config(explicit, log_paths)
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    return parse_config(data, path)
+
+
+def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
+    where = str(path) if path else "config"
+    known = {"timezone", "elevation", "shoes", "shoe_limits", "surface_rules", "osm", "rules"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    timezone = data.get("timezone")
+    if timezone is not None and not isinstance(timezone, str):
+        raise ConfigError(f"{where}: timezone must be a string such as 'Europe/Zurich'")
+    limits = _table(data, "shoe_limits", where)
+    notice = _number(limits, "notice_km", SHOE_NOTICE_KM, where)
+    replace = _number(limits, "replace_km", SHOE_REPLACE_KM, where)
+    osm = _table(data, "osm", where).get("extract")
+    config = Config(
+        path=path,
+        timezone=timezone,
+        elevation=_elevation(_table(data, "elevation", where), where),
+        shoes=tuple(_shoe(item, where, notice, replace) for item in _list(data, "shoes", where)),
+        surface_rules=tuple(_surface_rule(item, where) for item in _list(data, "surface_rules", where)),
+        osm_extract=(path.parent / osm if path else Path(osm)) if isinstance(osm, str) else None,
+        rules={name: {k: float(v) for k, v in table.items()} for name, table in _table(data, "rules", where).items()
+               if isinstance(table, dict)},
+    )
+    config.zone()  # fail early on an unknown zone
+    return config
+
+
+def _table(data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table")
+    return value
+
+
+def _list(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of tables ([[{key}]])")
+    return value
+
+
+def _number(table: Mapping[str, Any], key: str, default: float, where: str) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}: {key} must be a number, not {value!r}")
+    return float(value)
+
+
+def _elevation(table: dict[str, Any], where: str) -> ElevationSettings:
+    names = {f.name for f in fields(ElevationSettings)}
+    unknown = sorted(set(table) - names)
+    if unknown:
+        raise ConfigError(f"{where}: unknown [elevation] setting {unknown[0]!r}")
+    values = {k: _number(table, k, 0.0, where) for k in table}
+    settings = ElevationSettings(**values)
+    if settings.grade_window_m < 50:
+        raise ConfigError(f"{where}: [elevation] grade_window_m must be at least 50 (EVIDENCE.md)")
+    if not settings.steep_grade_pct <= settings.downhill_grade_pct < 0:
+        raise ConfigError(f"{where}: [elevation] needs steep_grade_pct <= downhill_grade_pct < 0")
+    return settings
+
+
+def _date(value: object, key: str, where: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ConfigError(f"{where}: {key} must be a date like 2026-03-01, not {value!r}")
+
+
+def _shoe(item: dict[str, Any], where: str, notice: float, replace: float) -> Shoe:
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: every [[shoes]] needs a name")
+    default_for = item.get("default_for", [])
+    if isinstance(default_for, str):
+        default_for = [default_for]
+    return Shoe(
+        name=name.strip(),
+        first_use=_date(item.get("first_use"), f"shoe {name!r} first_use", where),
+        retire=_date(item.get("retire"), f"shoe {name!r} retire", where),
+        initial_km=_number(item, "initial_km", 0.0, where),
+        notice_km=_number(item, "notice_km", notice, where),
+        replace_km=_number(item, "replace_km", replace, where),
+        default_for=tuple(str(x).lower() for x in default_for),
+    )
+
+
+def _surface_rule(item: dict[str, Any], where: str) -> SurfaceRule:
+    surface = item.get("surface")
+    if surface not in SURFACES:
+        raise ConfigError(f"{where}: surface rule needs surface = one of {', '.join(SURFACES)}")
+    rule = SurfaceRule(surface, item.get("name_contains"), item.get("gear"), item.get("type"))
+    if rule.name_contains is None and rule.gear is None and rule.type is None:
+        raise ConfigError(f"{where}: surface rule for {surface!r} needs name_contains, gear or type")
+    return rule
