@@ -42,6 +42,7 @@ class TrainingLog:
     shoes: tuple[Shoe, ...]  # configured shoes plus the ones Strava named
     config: Config
     zone: ZoneInfo
+    records: list[ActivityRecord]  # every stored activity, duplicates included (duplicate_of set)
     ingest_report: IngestReport | None = None
 
 
@@ -62,15 +63,17 @@ def load(paths: Iterable[str | Path] = (), *, config: Config | str | Path | None
             report = ingest(log_paths, store, jobs=jobs, progress=progress, settings=config.elevation)
         else:
             refresh_metrics(store, config.elevation)
-        return build_log(store.activities(), store.shoe_assignments(), config, report=report, end=end)
+        return build_log(store.activities(include_duplicates=True), store.shoe_assignments(), config,
+                         report=report, end=end)
 
 
 def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], config: Config, *,
               report: IngestReport | None = None, end: date | None = None) -> TrainingLog:
     zone = config.zone()
-    shoes = registered_shoes(config.shoes, [r.gear for r in records if r.is_run])
+    counted = [r for r in records if r.duplicate_of is None]
+    shoes = registered_shoes(config.shoes, [r.gear for r in counted if r.is_run])
     rows = []
-    for r in records:
+    for r in counted:
         local = r.start_utc.astimezone(zone)
         surface = decide_surface(sub_sport=r.sub_sport, type_hint=r.type_hint, name=r.name, gear=r.gear,
                                  rules=config.surface_rules) if r.is_run else None
@@ -97,4 +100,5 @@ def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], co
     activities[f.IS_RUN] = activities[f.IS_RUN].astype(bool)
     daily = daily_series(activities, zone, end=end)
     return TrainingLog(activities=activities, daily=daily, weekly=weekly_series(daily),
-                       runs=run_spikes(activities), shoes=shoes, config=config, zone=zone, ingest_report=report)
+                       runs=run_spikes(activities), shoes=shoes, config=config, zone=zone, records=list(records),
+                       ingest_report=report)

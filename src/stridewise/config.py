@@ -41,12 +41,17 @@ class Shoe:
 
 @dataclass(frozen=True)
 class SurfaceRule:
-    """Runs matching every given condition get ``surface``. Conditions are case-insensitive."""
+    """Runs matching every given condition get ``surface``. Conditions are case-insensitive.
+
+    A ``fallback`` rule applies only where the file, its type and its name say nothing ("my Pegasus runs without a
+    sub-sport are on the road"); other rules override everything.
+    """
 
     surface: str
     name_contains: str | None = None
     gear: str | None = None
     type: str | None = None
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,7 +223,11 @@ def _surface_rule(item: dict[str, Any], where: str) -> SurfaceRule:
     surface = item.get("surface")
     if surface not in SURFACES:
         raise ConfigError(f"{where}: surface rule needs surface = one of {', '.join(SURFACES)}")
-    rule = SurfaceRule(surface, item.get("name_contains"), item.get("gear"), item.get("type"))
+    unknown = sorted(set(item) - {"surface", "name_contains", "gear", "type", "fallback"})
+    if unknown:
+        raise ConfigError(f"{where}: unknown surface rule setting {unknown[0]!r}")
+    rule = SurfaceRule(surface, item.get("name_contains"), item.get("gear"), item.get("type"),
+                       bool(item.get("fallback", False)))
     if rule.name_contains is None and rule.gear is None and rule.type is None:
         raise ConfigError(f"{where}: surface rule for {surface!r} needs name_contains, gear or type")
     return rule

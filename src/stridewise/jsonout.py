@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from stridewise.frames import SHOE, SURFACE, SURFACE_SOURCE
 from stridewise.store import ActivityRecord
+
+SHOE_SOURCE = "shoe_source"  # the same name as api.SHOE_SOURCE; kept here so this module needs no pandas
 
 
 def local_start(record: ActivityRecord, fallback: tzinfo | None = None) -> datetime:
@@ -23,7 +27,10 @@ def _share(part: float | None, whole: float | None) -> float | None:
     return None if part is None or not whole else round(part / whole, 4)
 
 
-def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None) -> dict[str, Any]:
+def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None,
+                  derived: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One activity as JSON. ``derived``: surface and shoe (decided at load time, absent for duplicates)."""
+    derived = derived or {}
     return {
         "id": record.id,
         "source": record.source,
@@ -50,6 +57,10 @@ def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None) -> dic
         "device": record.device,
         "altitude_source": record.altitude_source,
         "device_distance_m": _round(record.device_distance_m),
+        "surface": derived.get(SURFACE),
+        "surface_source": derived.get(SURFACE_SOURCE),
+        "shoe": derived.get(SHOE),
+        "shoe_source": derived.get(SHOE_SOURCE),
         "duplicate_of": record.duplicate_of,
         "warnings": record.warnings,
     }

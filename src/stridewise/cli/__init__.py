@@ -10,6 +10,7 @@ import typer
 from stridewise import __version__
 from stridewise.cli.activities_cmd import activities
 from stridewise.cli.ingest_cmd import ingest
+from stridewise.cli.shoes_cmd import shoes_app
 
 app = typer.Typer(
     name="stridewise",
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.command()(ingest)
 app.command()(activities)
+app.add_typer(shoes_app, name="shoes")
 
 
 def _version(value: bool) -> None:

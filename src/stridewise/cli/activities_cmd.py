@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from stridewise.cli.common import DbOption, JobsOption, open_store
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, fail
 from stridewise.cli.ingest_cmd import summary_text
-from stridewise.ingest import ingest as run_ingest
-from stridewise.jsonout import activity_dict, local_start
+from stridewise.errors import StridewiseError
 
 OptionalPaths = Annotated[
     list[Path] | None,
@@ -24,30 +23,38 @@ def activities(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list, one object per activity.")] = False,
     include_duplicates: Annotated[bool, typer.Option("--all", help="Include copies marked as duplicates.")] = False,
     db: DbOption = None,
+    config: ConfigOption = None,
     jobs: JobsOption = None,
 ) -> None:
-    """List the stored activities (ingesting PATHs first, if given).
+    """List the stored activities with their metrics (ingesting PATHs first, if given).
 
     Example:
 
         stridewise activities ~/Garmin/Activities --json > activities.json
     """
-    with open_store(db) as store:
-        failed = False
-        if paths:
-            report = run_ingest(paths, store, jobs=jobs)
-            failed = not report.ok
-            if failed:
-                typer.echo(summary_text(report), err=True)
-        records = store.activities(include_duplicates=include_duplicates)
+    from stridewise.api import load
+    from stridewise.jsonout import activity_dict, local_start
+
+    try:
+        log = load(paths or [], config=config, db=db, jobs=jobs)
+    except StridewiseError as exc:
+        raise fail(str(exc)) from None
+    report = log.ingest_report
+    if report is not None and not report.ok:
+        typer.echo(summary_text(report), err=True)
+    derived: dict[int, dict[str, Any]] = {
+        int(row["id"]): row for row in log.activities.to_dict(orient="records")}  # type: ignore[misc]
+    records = [r for r in log.records if include_duplicates or r.duplicate_of is None]
     if as_json:
-        typer.echo(json.dumps([activity_dict(r) for r in records], indent=2, ensure_ascii=False))
+        rows = [activity_dict(r, log.zone, derived.get(r.id)) for r in records]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for r in records:
+            extra = derived.get(r.id, {})
             distance = f"{r.distance_m / 1000:7.2f} km" if r.distance_m is not None else "      - km"
-            minutes = f"{(r.duration_s or 0) / 60:6.1f} min"
-            kind = r.sport + (f"/{r.sub_sport}" if r.sub_sport else "")
-            typer.echo(f"{r.id:5d}  {local_start(r):%Y-%m-%d %H:%M}  {kind:22s} {distance} {minutes}  "
-                       f"{r.name or ''}")
-    if failed:
+            descent = f"{r.descent_m:5.0f} m down" if r.descent_m is not None else "    - m down"
+            kind = r.sport + (f"/{extra.get('surface')}" if extra.get("surface") else "")
+            typer.echo(f"{r.id:5d}  {local_start(r, log.zone):%Y-%m-%d %H:%M}  {kind:18s} {distance} {descent}  "
+                       f"{extra.get('shoe') or '':14s} {r.name or ''}")
+    if report is not None and not report.ok:
         raise typer.Exit(code=1)

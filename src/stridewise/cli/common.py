@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stridewise.errors import StridewiseError
-from stridewise.store import Store, default_db_path
+
+if TYPE_CHECKING:
+    from stridewise.store import Store
 
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="The store (SQLite file). Default: $STRIDEWISE_DB, else the user data directory.",
                  dir_okay=False, show_default=False),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="The config file (TOML). Default: $STRIDEWISE_CONFIG, stridewise.toml in the log "
+                                  "folder, else in the user config directory.", dir_okay=False, show_default=False),
 ]
 JobsOption = Annotated[
     int | None,
@@ -33,6 +40,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 @contextmanager
 def open_store(db: Path | None) -> Iterator[Store]:
     """Open the store, turning any stridewise error inside the block into a one-line message and exit 1."""
+    from stridewise.store import Store, default_db_path  # pandas loads only when a command needs the store
+
     try:
         with Store(db or default_db_path()) as store:
             yield store

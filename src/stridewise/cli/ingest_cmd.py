@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stridewise.cli.common import DbOption, JobsOption, fail, open_store
-from stridewise.ingest import IngestReport, Progress, ProgressCallback
-from stridewise.ingest import ingest as run_ingest
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, fail, open_store
+from stridewise.errors import StridewiseError
+
+if TYPE_CHECKING:
+    from stridewise.ingest import IngestReport, Progress, ProgressCallback
 
 PathsArgument = Annotated[
     list[Path], typer.Argument(help="Files, folders (searched recursively) and zip archives.", show_default=False),
 ]
 
 
-def ingest(paths: PathsArgument, db: DbOption = None, jobs: JobsOption = None) -> None:
+def ingest(paths: PathsArgument, db: DbOption = None, config: ConfigOption = None, jobs: JobsOption = None) -> None:
     """Read activity files (FIT, GPX, TCX, gzip, Strava and Garmin export zips) into the store.
 
     Unchanged files are not read again. A file that cannot be read is listed with its reason and the run goes
@@ -27,8 +29,15 @@ def ingest(paths: PathsArgument, db: DbOption = None, jobs: JobsOption = None) -
 
         stridewise ingest ~/Garmin/Activities ~/Downloads/export_12345.zip --jobs 4
     """
+    from stridewise.config import load_config
+    from stridewise.ingest import ingest as run_ingest
+
+    try:
+        settings = load_config(config, paths).elevation
+    except StridewiseError as exc:
+        raise fail(str(exc)) from None
     with open_store(db) as store:
-        report = run_ingest(paths, store, jobs=jobs, progress=_progress_printer())
+        report = run_ingest(paths, store, jobs=jobs, progress=_progress_printer(), settings=settings)
     typer.echo(summary_text(report))
     if not report.ok:
         raise fail(f"{len(report.failures)} file(s) could not be read (listed above)")

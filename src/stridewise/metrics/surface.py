@@ -1,7 +1,8 @@
 """The running surface of a run, and how it was decided. Unknown stays unknown: nothing is guessed silently.
 
 Sources, first match wins: a user rule in the config; the FIT sub-sport (trail, street, track, treadmill); the
-activity type from Strava or the file (``Trail Run``, ``Virtual Run``); words in the activity's name.
+activity type from Strava or the file (``Trail Run``, ``Virtual Run``); words in the activity's name; a user
+fallback rule in the config.
 GPS alone cannot see the surface (EVIDENCE.md, surface).
 """
 
@@ -37,7 +38,7 @@ class SurfaceDecision:
 def decide_surface(*, sub_sport: str | None, type_hint: str | None, name: str | None, gear: str | None,
                    rules: Sequence[SurfaceRule] = ()) -> SurfaceDecision:
     for rule in rules:
-        if _matches(rule, name=name, gear=gear, type_hint=type_hint):
+        if not rule.fallback and _matches(rule, name=name, gear=gear, type_hint=type_hint):
             return SurfaceDecision(rule.surface, f"config rule ({_describe(rule)})")
     if sub_sport in _SUB_SPORTS:
         return SurfaceDecision(_SUB_SPORTS[sub_sport], f"sub-sport '{sub_sport}'")
@@ -48,6 +49,9 @@ def decide_surface(*, sub_sport: str | None, type_hint: str | None, name: str | 
             found = re.search(rf"\b(?:{pattern})\b", name, flags=re.IGNORECASE)
             if found:
                 return SurfaceDecision(surface, f"name contains '{found.group(0)}'")
+    for rule in rules:
+        if rule.fallback and _matches(rule, name=name, gear=gear, type_hint=type_hint):
+            return SurfaceDecision(rule.surface, f"config fallback rule ({_describe(rule)})")
     return SurfaceDecision("unknown", "nothing in the file, its name or the config says")
 
 

@@ -1,0 +1,299 @@
+"""``stridewise shoes``: distance on each pair, the worn-shoe limits, assignments."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+import typer
+
+from stridewise import frames as f
+from stridewise.cli.common import DbOption, JobsOption, fail, open_store
+from stridewise.cli.ingest_cmd import summary_text
+from stridewise.config import Shoe, find_config, load_config, user_config_path
+from stridewise.errors import StridewiseError
+from stridewise.frames import SURFACES
+from stridewise.store import default_db_path
+
+shoes_app = typer.Typer(
+    help="Shoes: the distance on each pair and when it reaches the worn-shoe limits (notice at 500 km, replace at "
+         "800 km, convention grade).\n\nExample:\n\n    stridewise shoes list ~/Garmin/Activities",
+    no_args_is_help=True,
+)
+
+# default_for accepts a surface, or "running" for every run without a named shoe.
+DEFAULT_FOR_CHOICES: Final = (*SURFACES, "running")
+_DAY_PATTERN: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+DAYS_PER_WEEK: Final = 7
+
+
+def parse_day(value: str | date) -> date:
+    """A date written exactly as YYYY-MM-DD; anything else is a usage error (exit 2)."""
+    if isinstance(value, date):
+        return value
+    if _DAY_PATTERN.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise typer.BadParameter(f"{value!r} is not a date like 2026-03-01 (YYYY-MM-DD)")
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="The config file (TOML). Default: $STRIDEWISE_CONFIG, else stridewise.toml in a "
+                 "log folder given, else the one in the user config directory.", dir_okay=False,
+                 show_default=False),
+]
+OptionalPaths = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Files, folders or zips to ingest first (optional).", show_default=False),
+]
+
+
+@shoes_app.command("list")
+def list_shoes(
+    paths: OptionalPaths = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as a JSON list, one object per shoe.")]
+    = False,
+    as_of: Annotated[date | None, typer.Option("--as-of", parser=parse_day, metavar="YYYY-MM-DD",
+                                               help="Count runs up to this day (default: today).",
+                                               show_default=False)] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    jobs: JobsOption = None,
+) -> None:
+    """Show each shoe's distance, its pace of wear and the day it reaches (or reached) its limits.
+
+    The projection spreads the distance of the last 28 days evenly over those days. Ingests PATHs first, if given.
+
+    Example:
+
+        stridewise shoes list ~/Garmin/Activities --config ~/stridewise.toml
+    """
+    from stridewise.api import load
+    from stridewise.metrics.shoe_report import report_records, shoe_report
+
+    today = as_of or date.today()
+    try:
+        log = load(paths or (), config=config, db=db, jobs=jobs)
+        report = shoe_report(log.activities, log.shoes, today=today)
+    except StridewiseError as exc:
+        raise fail(str(exc)) from None
+    failed = log.ingest_report is not None and not log.ingest_report.ok
+    if failed and log.ingest_report is not None:
+        typer.echo(summary_text(log.ingest_report), err=True)
+    if as_json:
+        typer.echo(json.dumps(report_records(report), indent=2, ensure_ascii=False))
+    else:
+        runs = log.activities[log.activities[f.IS_RUN]]
+        typer.echo(_table_text(report_records(report), unassigned=int(runs[f.SHOE].isna().sum()), today=today))
+    if failed:
+        raise fail("some files could not be read (listed above)")
+
+
+def _table_text(rows: list[dict[str, Any]], *, unassigned: int, today: date) -> str:
+    from stridewise.metrics.shoe_report import RATE_WINDOW_DAYS, STATUS_RETIRED
+
+    if not rows:
+        return ("No shoes yet: declare one with `stridewise shoes add NAME`, or ingest a Strava export whose runs "
+                "name their gear.")
+    width = max(len("shoe"), *(len(r["name"]) for r in rows))
+    lines = [f"{'shoe':{width}}  {'status':8} {'km':>7} {'runs':>5}  {'last run':10} {'km/week':>8}  limits"]
+    for r in rows:
+        per_week = r["rate_km_per_day"] * DAYS_PER_WEEK
+        lines.append(f"{r['name']:{width}}  {r['status']:8} {r['distance_km']:7.1f} {r['runs']:5d}  "
+                     f"{r['last_run'] or '-':10} {per_week:8.1f}  {_limits_text(r)}")
+    active = [r["name"] for r in rows if r["status"] != STATUS_RETIRED and r["km_last_28d"] > 0]
+    lines.append(f"km/week: the last {RATE_WINDOW_DAYS // DAYS_PER_WEEK} weeks up to {today.isoformat()}. Limits "
+                 "are a rule of thumb (convention grade): shops and coaches say 480-800 km; no injury study gives "
+                 "the number.")
+    if len(active) == 1:
+        lines.append(f"Only one pair in use ({active[0]}): consider rotating two pairs. Runners who used more than "
+                     "one pair had fewer injuries (Malisoux et al. 2015, HR 0.61).")
+    if unassigned:
+        lines.append(f"{unassigned} run(s) have no shoe: assign one with `stridewise shoes assign ID SHOE`, or "
+                     "give a shoe default_for in the config.")
+    return "\n".join(lines)
+
+
+def _limits_text(r: dict[str, Any]) -> str:
+    """"passed notice on <date> (500 km)", "replace at 800 km on <date>", or why there is no date."""
+    parts = [f"retired on {r['retired_on']}"] if r["status"] == "retired" else []
+    undated = []
+    for label in ("notice", "replace"):
+        limit_km, when = r[f"{label}_km"], r[f"{label}_date"]
+        if r["distance_km"] >= limit_km:
+            parts.append(f"passed {label} on {when} ({limit_km:g} km)" if when
+                         else f"passed {label} before the first logged run ({limit_km:g} km)")
+        elif r["status"] != "retired":
+            (parts if when else undated).append(f"{label} at {limit_km:g} km" + (f" on {when}" if when else ""))
+    if undated:
+        parts.append(", ".join(undated) + ": no date (no runs in the last 4 weeks)")
+    return "; ".join(parts)
+
+
+def _default_for(values: list[str] | None) -> list[str]:
+    chosen = [v.strip().lower() for v in values or []]
+    for value in chosen:
+        if value not in DEFAULT_FOR_CHOICES:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(DEFAULT_FOR_CHOICES)}")
+    return chosen
+
+
+def _edit_path(config: Path | None) -> Path:
+    """The file add/retire edit: --config (created if missing), else the one found, else the user's."""
+    if config is not None:
+        return config
+    try:
+        found = find_config()
+    except StridewiseError as exc:
+        raise fail(str(exc)) from None
+    return found or user_config_path()
+
+
+def _created_note(path: Path, existed: bool) -> None:
+    if not existed:
+        typer.echo(f"No config file was found; created {path}.")
+
+
+@shoes_app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The shoe's name, as you want to see it (and as Strava names it).")],
+    first_use: Annotated[date | None, typer.Option("--first-use", parser=parse_day, metavar="YYYY-MM-DD",
+                                                   help="First day in use (for default_for).",
+                                                   show_default=False)] = None,
+    initial_km: Annotated[float, typer.Option("--initial-km", min=0,
+                                              help="Kilometres already on the pair before its first logged run.")]
+    = 0.0,
+    notice_km: Annotated[float | None, typer.Option("--notice-km", min=0, show_default=False,
+                                                    help="Notice limit (default: the config's shoe_limits, else 500).")] = None,
+    replace_km: Annotated[float | None, typer.Option("--replace-km", min=0, show_default=False,
+                                                     help="Replace limit (default: the config's shoe_limits, else 800).")] = None,
+    default_for: Annotated[list[str] | None, typer.Option(
+        "--default-for", show_default=False,
+        help=f"Runs without a named shoe on this surface wear it; repeat for more ({', '.join(DEFAULT_FOR_CHOICES)})."
+    )] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Declare a shoe in the config file (comments and layout are kept).
+
+    Example:
+
+        stridewise shoes add "Pegasus 41" --first-use 2026-11-20 --initial-km 12 --default-for road
+    """
+    from stridewise.api import load
+    from stridewise.config_edit import add_shoe, limit_defaults
+    from stridewise.metrics.shoe_report import DISTANCE_KM, NAME, RUNS, shoe_report
+
+    if not name.strip():
+        raise typer.BadParameter("the name is empty", param_hint="NAME")
+    surfaces = _default_for(default_for)
+    path = _edit_path(config)
+    existed = path.is_file()
+    try:
+        notice_default, replace_default = limit_defaults(path)
+        notice = notice_km if notice_km is not None else notice_default
+        replace = replace_km if replace_km is not None else replace_default
+        if replace <= notice:
+            raise typer.BadParameter(f"must be above the notice limit ({notice:g} km)", param_hint="--replace-km")
+        add_shoe(path, Shoe(name=name.strip(), first_use=first_use, initial_km=initial_km, notice_km=notice,
+                            replace_km=replace, default_for=tuple(surfaces)))
+        _created_note(path, existed)
+        typer.echo(f"Added {name.strip()!r} to {path}: notice at {notice:g} km, replace at {replace:g} km.")
+        if (db or default_db_path()).is_file():  # say what the store already holds, never create one here
+            log = load(config=path, db=db)
+            report = shoe_report(log.activities, log.shoes, today=date.today())
+            row = report[report[NAME].str.lower() == name.strip().lower()].iloc[0]
+            typer.echo(f"It has {row[DISTANCE_KM]:.1f} km from {row[RUNS]} logged run(s) so far.")
+    except StridewiseError as exc:
+        raise fail(str(exc)) from None
+
+
+@shoes_app.command("retire")
+def retire(
+    name: Annotated[str, typer.Argument(help="The shoe to retire (case does not matter).")],
+    on: Annotated[date | None, typer.Option("--on", parser=parse_day, metavar="YYYY-MM-DD",
+                                            help="Last day in use (default: today).", show_default=False)] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Mark a shoe as retired: its runs still count, but it is no longer projected or chosen as a default.
+
+    A shoe known only from Strava's gear is declared in the config file with its retire date.
+
+    Example:
+
+        stridewise shoes retire "Pegasus 40" --on 2026-11-20
+    """
+    from stridewise.config_edit import add_shoe, limit_defaults, retire_shoe
+
+    day = on or date.today()
+    path = _edit_path(config)
+    existed = path.is_file()
+    try:
+        configured = load_config(path).shoes if existed else ()
+        known = next((s.name for s in configured if s.name.lower() == name.strip().lower()), None)
+        if known is None and (strava := _strava_shoe(name, db)) is not None:
+            notice, replace = limit_defaults(path)
+            add_shoe(path, Shoe(name=strava, retire=day, notice_km=notice, replace_km=replace))
+            _created_note(path, existed)
+            typer.echo(f"Declared {strava!r} (from Strava's gear) in {path}, retired on {day.isoformat()}.")
+            return
+        retire_shoe(path, name, day)
+    except StridewiseError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"Retired {known or name.strip()!r} on {day.isoformat()} in {path}.")
+
+
+def _strava_shoe(name: str, db: Path | None) -> str | None:
+    """The shoe as Strava's gear spells it on a stored run, or None (also when there is no store yet)."""
+    if not (db or default_db_path()).is_file():
+        return None
+    with open_store(db) as store:
+        gear = {r.gear.lower(): r.gear for r in store.activities() if r.is_run and r.gear}
+    return gear.get(name.strip().lower())
+
+
+@shoes_app.command("assign")
+def assign(
+    activity_id: Annotated[int, typer.Argument(help="The activity's id (see `stridewise activities`).")],
+    shoe: Annotated[str, typer.Argument(help="A declared shoe, or one Strava's gear names (case does not matter).")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Say which shoe a run was done in. It wins over Strava's gear and the config's defaults.
+
+    Example:
+
+        stridewise shoes assign 42 "Speedgoat 5"
+    """
+    from stridewise.jsonout import local_start
+    from stridewise.metrics.shoe_report import M_PER_KM
+    from stridewise.metrics.shoes import registered_shoes
+
+    with open_store(db) as store:
+        records = {r.id: r for r in store.activities(include_duplicates=True)}
+        record = records.get(activity_id)
+        if record is None:
+            raise fail(f"no activity with id {activity_id} (see `stridewise activities`)")
+        if not record.is_run:
+            raise fail(f"activity {activity_id} is {record.sport}, not a run: only runs count for shoes")
+        if record.duplicate_of is not None:
+            raise fail(f"activity {activity_id} is a copy of activity {record.duplicate_of} and does not count; "
+                       f"assign {record.duplicate_of} instead")
+        settings = load_config(config)
+        shoes = registered_shoes(settings.shoes, [r.gear for r in records.values() if r.is_run])
+        match = next((s.name for s in shoes if s.name.lower() == shoe.strip().lower()), None)
+        if match is None:
+            known = ", ".join(repr(s.name) for s in shoes) or "none"
+            raise fail(f"unknown shoe {shoe!r} (known: {known}); run `stridewise shoes add {shoe!r}` to register it")
+        store.assign_shoe(activity_id, match)
+        start = local_start(record, settings.zone())
+    km = (record.distance_m or 0.0) / M_PER_KM
+    typer.echo(f"Activity {activity_id} ({start:%Y-%m-%d} {record.name or 'run'}, {km:.2f} km) now counts for "
+               f"{match!r}.")
