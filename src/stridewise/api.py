@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,10 +19,12 @@ import pandas as pd
 
 from stridewise import frames as f
 from stridewise.config import Config, Shoe, load_config
+from stridewise.errors import ConfigError, StridewiseError
 from stridewise.ingest import IngestReport, ProgressCallback, ingest, refresh_metrics
 from stridewise.metrics.shoes import registered_shoes, shoe_for_run
 from stridewise.metrics.surface import decide_surface
-from stridewise.series import daily_series, run_spikes, weekly_series
+from stridewise.risk import Flag, RuleInput, evaluate
+from stridewise.series import daily_series, run_spikes, week_label, weekly_series
 from stridewise.store import ActivityRecord, Store, default_db_path
 
 # Columns of TrainingLog.activities beyond frames.ACTIVITY_COLUMNS.
@@ -44,6 +48,23 @@ class TrainingLog:
     zone: ZoneInfo
     records: list[ActivityRecord]  # every stored activity, duplicates included (duplicate_of set)
     ingest_report: IngestReport | None = None
+
+    @cached_property
+    def flags(self) -> list[Flag]:
+        """Every risk flag over the whole history (thresholds from the config's [rules.*] tables)."""
+        data = RuleInput(self.activities, self.daily, self.weekly, self.runs, self.shoes)
+        return evaluate(data, self.config.rules)
+
+    def week_or_latest(self, week: str | None = None, *, today: date | None = None) -> str:
+        """``week`` if given (checked), else the current week if it has data, else the last week with data."""
+        if week is not None:
+            if not re.fullmatch(r"\d{4}-W\d{2}", week):
+                raise ConfigError(f"week {week!r} is not an ISO week such as 2026-W47")
+            return week
+        if self.weekly.empty:
+            raise StridewiseError("no activities stored yet: run `stridewise ingest PATH` first")
+        current = week_label(pd.Timestamp(today or datetime.now(self.zone).date()))
+        return current if current in self.weekly.index else str(self.weekly.index[-1])
 
 
 def load(paths: Iterable[str | Path] = (), *, config: Config | str | Path | None = None, db: str | Path | None = None,
