@@ -24,8 +24,10 @@ demo: $(VENV)/.installed
 	@mkdir -p $(DEMO_DIR)
 	@rm -f $(DEMO_DIR)/stridewise.sqlite3
 	$(BIN)/stridewise ingest sample_logs --db $(DEMO_DIR)/stridewise.sqlite3
-	@$(BIN)/stridewise activities --db $(DEMO_DIR)/stridewise.sqlite3 --json > $(DEMO_DIR)/activities.json
-	@echo "Result: $(CURDIR)/$(DEMO_DIR)/activities.json (store: $(CURDIR)/$(DEMO_DIR)/stridewise.sqlite3)"
+	@$(BIN)/stridewise activities sample_logs --db $(DEMO_DIR)/stridewise.sqlite3 --json > $(DEMO_DIR)/activities.json
+	$(BIN)/stridewise check sample_logs --db $(DEMO_DIR)/stridewise.sqlite3 --week 2026-W39
+	@$(BIN)/stridewise check sample_logs --db $(DEMO_DIR)/stridewise.sqlite3 --json > $(DEMO_DIR)/check.json
+	@echo "Result: $(CURDIR)/$(DEMO_DIR)/activities.json and $(CURDIR)/$(DEMO_DIR)/check.json (store: $(CURDIR)/$(DEMO_DIR)/stridewise.sqlite3)"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check $(wildcard src tests scripts benchmarks)
