@@ -10,6 +10,7 @@ import typer
 from stridewise import __version__
 from stridewise.cli.activities_cmd import activities
 from stridewise.cli.ingest_cmd import ingest
+from stridewise.cli.pain_cmd import pain_app
 from stridewise.cli.shoes_cmd import shoes_app
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 app.command()(ingest)
 app.command()(activities)
 app.add_typer(shoes_app, name="shoes")
+app.add_typer(pain_app, name="pain")
 
 
 def _version(value: bool) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,6 +25,7 @@ from stridewise.errors import StoreError
 from stridewise.metrics import ActivityMetrics
 from stridewise.model import Activity
 from stridewise.store.codec import decode_stream, encode_stream
+from stridewise.store.pain import PainEntry
 from stridewise.store.schema import DDL, METRICS_COLUMNS, SCHEMA_VERSION
 
 DB_ENV: Final = "STRIDEWISE_DB"
@@ -304,6 +305,24 @@ class Store:
             f"FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id {where} "
             "ORDER BY a.start_utc, a.id").fetchall()
         return [_record(r) for r in rows]
+
+    # --- pain journal ------------------------------------------------------------------------------------
+    def add_pain(self, day: date, level: int, location: str | None, note: str | None) -> int:
+        """Record one pain entry; return its id. A level outside 0-10 raises :class:`StoreError`."""
+        return self.add_pain_entries([(day, level, location, note)])[0]
+
+    def add_pain_entries(self, rows: Iterable[tuple[date, int, str | None, str | None]]) -> list[int]:
+        """Record (day, level, location, note) rows in one transaction: all of them or none."""
+        with self._transaction() as conn:
+            return [int(conn.execute("INSERT INTO pain_entries (day, level, location, note) VALUES (?, ?, ?, ?)",
+                                     (d.isoformat(), level, where, note)).lastrowid or 0)
+                    for d, level, where, note in rows]
+
+    def pain_entries(self) -> list[PainEntry]:
+        """Every pain entry, oldest day first (entries of one day in the order they were recorded)."""
+        rows = self._conn.execute("SELECT id, day, level, location, note FROM pain_entries "
+                                  "ORDER BY day, id").fetchall()
+        return [PainEntry(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], r[4]) for r in rows]
 
 
 def _iso(moment: datetime) -> str:

@@ -81,4 +81,13 @@ CREATE TABLE IF NOT EXISTS metrics (
     downhill_m REAL,
     steep_downhill_m REAL
 );
+
+-- The pain journal: what the runner felt on a local day, 0 (none) to 10 (worst imaginable).
+CREATE TABLE IF NOT EXISTS pain_entries (
+    id INTEGER PRIMARY KEY,
+    day TEXT NOT NULL,                    -- local date, YYYY-MM-DD
+    level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 10),
+    location TEXT,
+    note TEXT
+);
 """
