@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.main import get_command
@@ -24,14 +25,23 @@ def logs(tmp_path: Path) -> Path:
     return folder
 
 
+def _command_paths(command: Any, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], bool]]:
+    """(path, is a group) for the root and every command and sub-command."""
+    subcommands = getattr(command, "commands", {})
+    paths = [(prefix, bool(subcommands))]
+    for name, sub in subcommands.items():
+        paths += _command_paths(sub, (*prefix, name))
+    return paths
+
+
 def test_every_command_has_help_with_an_example() -> None:
-    command = get_command(app)
-    names = sorted(command.commands)  # type: ignore[attr-defined]
-    assert names == ["activities", "ingest"]
-    for name in [None, *names]:
-        result = runner.invoke(app, [*([name] if name else []), "--help"])
-        assert result.exit_code == 0
-        assert "Example" in result.stdout, name
+    paths = _command_paths(get_command(app))
+    assert {p[0] for p, _ in paths if p} == {"ingest", "activities", "check", "rules", "shoes", "pain"}
+    for path, is_group in paths:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        if not is_group or not path:
+            assert "Example" in result.stdout, path
 
 
 def test_ingest_prints_a_summary_and_exits_0(logs: Path, tmp_path: Path) -> None:

@@ -52,7 +52,8 @@ elevated_ratio = 1.2
     assert config.rules == {"single_run_spike": {"elevated_ratio": 1.2}}
 
 
-def test_precedence_flag_then_env_then_log_folder_then_user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_precedence_flag_then_env_then_log_folder_then_user_dir(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "logs").mkdir()
     (tmp_path / "env").mkdir()
     in_logs = _write(tmp_path / "logs", 'timezone = "UTC"')
@@ -94,7 +95,7 @@ def test_bad_values_give_one_line_errors_that_name_the_fix(tmp_path: Path, text:
 
 
 def test_a_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="config file .*nope.toml not found"):
+    with pytest.raises(ConfigError, match=r"config file .*nope\.toml not found"):
         load_config(tmp_path / "nope.toml")
 
 

@@ -26,6 +26,7 @@ from stridewise.metrics.surface import decide_surface
 from stridewise.risk import Flag, RuleInput, evaluate
 from stridewise.series import daily_series, run_spikes, week_label, weekly_series
 from stridewise.store import ActivityRecord, Store, default_db_path
+from stridewise.store.pain import PainEntry
 
 # Columns of TrainingLog.activities beyond frames.ACTIVITY_COLUMNS.
 START_LOCAL = "start_local"
@@ -48,6 +49,8 @@ class TrainingLog:
     zone: ZoneInfo
     records: list[ActivityRecord]  # every stored activity, duplicates included (duplicate_of set)
     ingest_report: IngestReport | None = None
+    problems: tuple[tuple[str, str], ...] = ()  # (file, reason) of every stored file that could not be read
+    pain: tuple[PainEntry, ...] = ()  # the pain journal, oldest first
 
     @cached_property
     def flags(self) -> list[Flag]:
@@ -84,8 +87,11 @@ def load(paths: Iterable[str | Path] = (), *, config: Config | str | Path | None
             report = ingest(log_paths, store, jobs=jobs, progress=progress, settings=config.elevation)
         else:
             refresh_metrics(store, config.elevation)
-        return build_log(store.activities(include_duplicates=True), store.shoe_assignments(), config,
-                         report=report, end=end)
+        log = build_log(store.activities(include_duplicates=True), store.shoe_assignments(), config,
+                        report=report, end=end)
+        log.problems = tuple((f.key, f.reason or "unreadable") for f in store.failed_files())
+        log.pain = tuple(sorted(store.pain_entries(), key=lambda entry: (entry.day, entry.id)))
+        return log
 
 
 def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], config: Config, *,

@@ -1,6 +1,7 @@
 """The command line: thin commands over the core. Only this package prints or exits.
 
-Exit codes: 0 ok; 1 a data or runtime error (including any file that could not be read); 2 a usage error.
+Exit codes: 0 ok; 1 a data or runtime error (including any file that could not be read); 2 a usage error;
+3 ``check --fail-on`` found a flag at or above the given severity.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from stridewise import __version__
 from stridewise.cli.activities_cmd import activities
 from stridewise.cli.ingest_cmd import ingest
 from stridewise.cli.pain_cmd import pain_app
+from stridewise.cli.risk_cmd import check, rules
 from stridewise.cli.shoes_cmd import shoes_app
 
 app = typer.Typer(
@@ -23,6 +25,8 @@ app = typer.Typer(
 )
 app.command()(ingest)
 app.command()(activities)
+app.command()(check)
+app.command()(rules)
 app.add_typer(shoes_app, name="shoes")
 app.add_typer(pain_app, name="pain")
 
