@@ -10,13 +10,11 @@ from typing import Annotated, Any, Final
 
 import typer
 
-from stridewise import frames as f
-from stridewise.cli.common import DbOption, JobsOption, fail, open_store
+from stridewise.cli.activities_cmd import OptionalPaths
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, fail, open_store
 from stridewise.cli.ingest_cmd import summary_text
-from stridewise.config import Shoe, find_config, load_config, user_config_path
 from stridewise.errors import StridewiseError
 from stridewise.frames import SURFACES
-from stridewise.store import default_db_path
 
 shoes_app = typer.Typer(
     help="Shoes: the distance on each pair and when it reaches the worn-shoe limits (notice at 500 km, replace at "
@@ -24,7 +22,7 @@ shoes_app = typer.Typer(
     no_args_is_help=True,
 )
 
-# default_for accepts a surface, or "running" for every run without a named shoe.
+# default_for accepts a surface, or "running" for every run without a named shoe (config.Shoe).
 DEFAULT_FOR_CHOICES: Final = (*SURFACES, "running")
 _DAY_PATTERN: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 DAYS_PER_WEEK: Final = 7
@@ -42,16 +40,8 @@ def parse_day(value: str | date) -> date:
     raise typer.BadParameter(f"{value!r} is not a date like 2026-03-01 (YYYY-MM-DD)")
 
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="The config file (TOML). Default: $STRIDEWISE_CONFIG, else stridewise.toml in a "
-                 "log folder given, else the one in the user config directory.", dir_okay=False,
-                 show_default=False),
-]
-OptionalPaths = Annotated[
-    list[Path] | None,
-    typer.Argument(help="Files, folders or zips to ingest first (optional).", show_default=False),
-]
+def _day_option(flag: str, help_text: str) -> Any:
+    return typer.Option(flag, parser=parse_day, metavar="YYYY-MM-DD", help=help_text, show_default=False)
 
 
 @shoes_app.command("list")
@@ -59,14 +49,12 @@ def list_shoes(
     paths: OptionalPaths = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as a JSON list, one object per shoe.")]
     = False,
-    as_of: Annotated[date | None, typer.Option("--as-of", parser=parse_day, metavar="YYYY-MM-DD",
-                                               help="Count runs up to this day (default: today).",
-                                               show_default=False)] = None,
+    as_of: Annotated[date | None, _day_option("--as-of", "Count runs up to this day (default: today).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
     jobs: JobsOption = None,
 ) -> None:
-    """Show each shoe's distance, its pace of wear and the day it reaches (or reached) its limits.
+    """Show each shoe's distance, its wear per week and the day it reaches (or reached) its limits.
 
     The projection spreads the distance of the last 28 days evenly over those days. Ingests PATHs first, if given.
 
@@ -75,28 +63,28 @@ def list_shoes(
         stridewise shoes list ~/Garmin/Activities --config ~/stridewise.toml
     """
     from stridewise.api import load
-    from stridewise.metrics.shoe_report import report_records, shoe_report
+    from stridewise.metrics.shoe_report import active_shoes, report_records, shoe_report, unassigned_runs
 
     today = as_of or date.today()
     try:
-        log = load(paths or (), config=config, db=db, jobs=jobs)
+        log = load(paths or [], config=config, db=db, jobs=jobs)
         report = shoe_report(log.activities, log.shoes, today=today)
     except StridewiseError as exc:
         raise fail(str(exc)) from None
-    failed = log.ingest_report is not None and not log.ingest_report.ok
-    if failed and log.ingest_report is not None:
-        typer.echo(summary_text(log.ingest_report), err=True)
+    ingested = log.ingest_report
+    if ingested is not None and not ingested.ok:
+        typer.echo(summary_text(ingested), err=True)
     if as_json:
         typer.echo(json.dumps(report_records(report), indent=2, ensure_ascii=False))
     else:
-        runs = log.activities[log.activities[f.IS_RUN]]
-        typer.echo(_table_text(report_records(report), unassigned=int(runs[f.SHOE].isna().sum()), today=today))
-    if failed:
-        raise fail("some files could not be read (listed above)")
+        unassigned = unassigned_runs(log.activities, today=today)
+        typer.echo(_table_text(report_records(report), active_shoes(report), unassigned=unassigned, today=today))
+    if ingested is not None and not ingested.ok:
+        raise fail(f"{len(ingested.failures)} file(s) could not be read (listed above)")
 
 
-def _table_text(rows: list[dict[str, Any]], *, unassigned: int, today: date) -> str:
-    from stridewise.metrics.shoe_report import RATE_WINDOW_DAYS, STATUS_RETIRED
+def _table_text(rows: list[dict[str, Any]], active: list[str], *, unassigned: int, today: date) -> str:
+    from stridewise.metrics.shoe_report import RATE_WINDOW_DAYS
 
     if not rows:
         return ("No shoes yet: declare one with `stridewise shoes add NAME`, or ingest a Strava export whose runs "
@@ -107,10 +95,9 @@ def _table_text(rows: list[dict[str, Any]], *, unassigned: int, today: date) -> 
         per_week = r["rate_km_per_day"] * DAYS_PER_WEEK
         lines.append(f"{r['name']:{width}}  {r['status']:8} {r['distance_km']:7.1f} {r['runs']:5d}  "
                      f"{r['last_run'] or '-':10} {per_week:8.1f}  {_limits_text(r)}")
-    active = [r["name"] for r in rows if r["status"] != STATUS_RETIRED and r["km_last_28d"] > 0]
-    lines.append(f"km/week: the last {RATE_WINDOW_DAYS // DAYS_PER_WEEK} weeks up to {today.isoformat()}. Limits "
-                 "are a rule of thumb (convention grade): shops and coaches say 480-800 km; no injury study gives "
-                 "the number.")
+    lines.append(f"km/week: the last {RATE_WINDOW_DAYS // DAYS_PER_WEEK} weeks up to {today.isoformat()}. The "
+                 "limits are a rule of thumb (convention grade): shops and coaches say 480-800 km; no injury "
+                 "study gives the number.")
     if len(active) == 1:
         lines.append(f"Only one pair in use ({active[0]}): consider rotating two pairs. Runners who used more than "
                      "one pair had fewer injuries (Malisoux et al. 2015, HR 0.61).")
@@ -121,31 +108,35 @@ def _table_text(rows: list[dict[str, Any]], *, unassigned: int, today: date) -> 
 
 
 def _limits_text(r: dict[str, Any]) -> str:
-    """"passed notice on <date> (500 km)", "replace at 800 km on <date>", or why there is no date."""
-    parts = [f"retired on {r['retired_on']}"] if r["status"] == "retired" else []
-    undated = []
+    """'passed notice on <date> (500 km)', 'replace at 800 km on <date>', or why there is no date."""
+    retired = r["status"] == "retired"
+    parts = [f"retired on {r['retired_on']}"] if retired else []
+    undated: list[str] = []
     for label in ("notice", "replace"):
         limit_km, when = r[f"{label}_km"], r[f"{label}_date"]
         if r["distance_km"] >= limit_km:
             parts.append(f"passed {label} on {when} ({limit_km:g} km)" if when
                          else f"passed {label} before the first logged run ({limit_km:g} km)")
-        elif r["status"] != "retired":
+        elif not retired:
             (parts if when else undated).append(f"{label} at {limit_km:g} km" + (f" on {when}" if when else ""))
     if undated:
         parts.append(", ".join(undated) + ": no date (no runs in the last 4 weeks)")
     return "; ".join(parts)
 
 
-def _default_for(values: list[str] | None) -> list[str]:
-    chosen = [v.strip().lower() for v in values or []]
+def _default_for(values: list[str] | None) -> tuple[str, ...]:
+    chosen = tuple(v.strip().lower() for v in values or [])
     for value in chosen:
         if value not in DEFAULT_FOR_CHOICES:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(DEFAULT_FOR_CHOICES)}")
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(DEFAULT_FOR_CHOICES)}",
+                                     param_hint="--default-for")
     return chosen
 
 
 def _edit_path(config: Path | None) -> Path:
     """The file add/retire edit: --config (created if missing), else the one found, else the user's."""
+    from stridewise.config import find_config, user_config_path
+
     if config is not None:
         return config
     try:
@@ -155,38 +146,39 @@ def _edit_path(config: Path | None) -> Path:
     return found or user_config_path()
 
 
-def _created_note(path: Path, existed: bool) -> None:
-    if not existed:
-        typer.echo(f"No config file was found; created {path}.")
+def _store_exists(db: Path | None) -> bool:
+    from stridewise.store import default_db_path
+
+    return (db or default_db_path()).is_file()
 
 
 @shoes_app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The shoe's name, as you want to see it (and as Strava names it).")],
-    first_use: Annotated[date | None, typer.Option("--first-use", parser=parse_day, metavar="YYYY-MM-DD",
-                                                   help="First day in use (for default_for).",
-                                                   show_default=False)] = None,
+    first_use: Annotated[date | None, _day_option("--first-use", "First day in use (for default_for).")] = None,
     initial_km: Annotated[float, typer.Option("--initial-km", min=0,
                                               help="Kilometres already on the pair before its first logged run.")]
     = 0.0,
-    notice_km: Annotated[float | None, typer.Option("--notice-km", min=0, show_default=False,
-                                                    help="Notice limit (default: the config's shoe_limits, else 500).")] = None,
-    replace_km: Annotated[float | None, typer.Option("--replace-km", min=0, show_default=False,
-                                                     help="Replace limit (default: the config's shoe_limits, else 800).")] = None,
-    default_for: Annotated[list[str] | None, typer.Option(
-        "--default-for", show_default=False,
-        help=f"Runs without a named shoe on this surface wear it; repeat for more ({', '.join(DEFAULT_FOR_CHOICES)})."
-    )] = None,
+    notice_km: Annotated[float | None, typer.Option("--notice-km", min=0, show_default=False, help=(
+        "Notice limit (default: the config's shoe_limits, else 500)."))] = None,
+    replace_km: Annotated[float | None, typer.Option("--replace-km", min=0, show_default=False, help=(
+        "Replace limit (default: the config's shoe_limits, else 800)."))] = None,
+    default_for: Annotated[list[str] | None, typer.Option("--default-for", show_default=False, help=(
+        f"Runs without a named shoe on this surface wear it; repeat for more ({', '.join(DEFAULT_FOR_CHOICES)})."
+    ))] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Declare a shoe in the config file (comments and layout are kept).
+    """Declare a shoe in the config file (its comments and layout are kept).
+
+    With a store (--db), says how much the store's runs already put on the pair.
 
     Example:
 
         stridewise shoes add "Pegasus 41" --first-use 2026-11-20 --initial-km 12 --default-for road
     """
     from stridewise.api import load
+    from stridewise.config import Shoe
     from stridewise.config_edit import add_shoe, limit_defaults
     from stridewise.metrics.shoe_report import DISTANCE_KM, NAME, RUNS, shoe_report
 
@@ -202,10 +194,11 @@ def add(
         if replace <= notice:
             raise typer.BadParameter(f"must be above the notice limit ({notice:g} km)", param_hint="--replace-km")
         add_shoe(path, Shoe(name=name.strip(), first_use=first_use, initial_km=initial_km, notice_km=notice,
-                            replace_km=replace, default_for=tuple(surfaces)))
-        _created_note(path, existed)
+                            replace_km=replace, default_for=surfaces))
+        if not existed:
+            typer.echo(f"No config file was found; created {path}.")
         typer.echo(f"Added {name.strip()!r} to {path}: notice at {notice:g} km, replace at {replace:g} km.")
-        if (db or default_db_path()).is_file():  # say what the store already holds, never create one here
+        if _store_exists(db):  # never create a store just to say it is empty
             log = load(config=path, db=db)
             report = shoe_report(log.activities, log.shoes, today=date.today())
             row = report[report[NAME].str.lower() == name.strip().lower()].iloc[0]
@@ -217,19 +210,19 @@ def add(
 @shoes_app.command("retire")
 def retire(
     name: Annotated[str, typer.Argument(help="The shoe to retire (case does not matter).")],
-    on: Annotated[date | None, typer.Option("--on", parser=parse_day, metavar="YYYY-MM-DD",
-                                            help="Last day in use (default: today).", show_default=False)] = None,
+    on: Annotated[date | None, _day_option("--on", "Last day in use (default: today).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Mark a shoe as retired: its runs still count, but it is no longer projected or chosen as a default.
+    """Mark a shoe as retired: its runs still count, but it gets no projection and is no longer a default.
 
-    A shoe known only from Strava's gear is declared in the config file with its retire date.
+    A shoe known only from Strava's gear (in the store, --db) is declared in the config file with its retire date.
 
     Example:
 
         stridewise shoes retire "Pegasus 40" --on 2026-11-20
     """
+    from stridewise.config import Shoe, load_config
     from stridewise.config_edit import add_shoe, limit_defaults, retire_shoe
 
     day = on or date.today()
@@ -241,7 +234,8 @@ def retire(
         if known is None and (strava := _strava_shoe(name, db)) is not None:
             notice, replace = limit_defaults(path)
             add_shoe(path, Shoe(name=strava, retire=day, notice_km=notice, replace_km=replace))
-            _created_note(path, existed)
+            if not existed:
+                typer.echo(f"No config file was found; created {path}.")
             typer.echo(f"Declared {strava!r} (from Strava's gear) in {path}, retired on {day.isoformat()}.")
             return
         retire_shoe(path, name, day)
@@ -252,7 +246,7 @@ def retire(
 
 def _strava_shoe(name: str, db: Path | None) -> str | None:
     """The shoe as Strava's gear spells it on a stored run, or None (also when there is no store yet)."""
-    if not (db or default_db_path()).is_file():
+    if not _store_exists(db):
         return None
     with open_store(db) as store:
         gear = {r.gear.lower(): r.gear for r in store.activities() if r.is_run and r.gear}
@@ -272,6 +266,7 @@ def assign(
 
         stridewise shoes assign 42 "Speedgoat 5"
     """
+    from stridewise.config import load_config
     from stridewise.jsonout import local_start
     from stridewise.metrics.shoe_report import M_PER_KM
     from stridewise.metrics.shoes import registered_shoes

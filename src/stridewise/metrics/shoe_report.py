@@ -66,7 +66,7 @@ def shoe_report(activities: pd.DataFrame, shoes: Sequence[Shoe], *, today: date)
     """
     mask = activities[f.IS_RUN].astype(bool) & activities[f.SHOE].notna()
     runs = activities.loc[mask, [f.SHOE, LOCAL_DATE, f.DISTANCE_M]]
-    runs = runs[[day <= today for day in runs[LOCAL_DATE]]]
+    runs = runs.loc[np.array([day <= today for day in runs[LOCAL_DATE]], dtype=bool)]
     keys = runs[f.SHOE].astype(str).str.lower()
     rows = []
     for shoe in registered_shoes(shoes, list(runs[f.SHOE].astype(str))):
@@ -126,6 +126,12 @@ def _limit_date(limit_km: float, initial_km: float, days: list[date],
         return None
     days_left = math.ceil(round((limit_km - distance_km) / rate_km_per_day, _DAYS_DIGITS))
     return today + timedelta(days=days_left)
+
+
+def unassigned_runs(activities: pd.DataFrame, *, today: date) -> int:
+    """Runs up to ``today`` that no shoe was decided for (no assignment, no Strava gear, no config default)."""
+    runs = activities[activities[f.IS_RUN].astype(bool) & activities[f.SHOE].isna()]
+    return sum(1 for day in runs[LOCAL_DATE] if day <= today)
 
 
 def active_shoes(report: pd.DataFrame) -> list[str]:
