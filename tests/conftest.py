@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,24 @@ def parse_real(path: Path) -> list[Activity] | InputError:
         return parse_bytes(path.read_bytes(), path.name)
     except InputError as exc:
         return exc
+
+
+def real_fit_activity_params(keep: Callable[[Activity], bool],
+                             marks: Callable[[str], list[pytest.MarkDecorator]] | None = None) -> list[object]:
+    """One param per activity of the real FIT files for which ``keep`` holds, id ``file#session``."""
+    params: list[object] = []
+    for param in real_log_params("fit", ".fit", ".fit.gz"):
+        path = param.values[0]  # type: ignore[attr-defined]
+        if path is None:
+            return [param]
+        result = parse_real(path)
+        if isinstance(result, InputError):
+            continue
+        for activity in result:
+            if keep(activity):
+                key = f"{path.name}#{activity.session_index}"
+                params.append(pytest.param(activity, id=key, marks=marks(key) if marks else []))
+    return params
 
 
 @functools.cache

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import parse_real, real_log_params
-from stridewise.errors import InputError
+from conftest import real_fit_activity_params
 from stridewise.metrics.elevation import ElevationSettings
 from stridewise.metrics.elevation import measure_elevation as elevation
 from stridewise.metrics.summary import summarize
@@ -92,25 +89,12 @@ DESCENT_EXCEPTIONS = {
 }
 
 
-def _barometric_sessions() -> list[object]:
-    params = []
-    for param in real_log_params("fit", ".fit", ".fit.gz"):
-        path = param.values[0]  # type: ignore[attr-defined]
-        if path is None:
-            return [param]
-        result = parse_real(path)
-        if isinstance(result, InputError):
-            continue
-        for a in result:
-            if a.altitude_source == "barometric" and a.device_descent_m and a.device_descent_m >= 20:
-                key = f"{Path(path).name}#{a.session_index}"
-                marks = [pytest.mark.xfail(strict=True, reason="see DESCENT_EXCEPTIONS")] \
-                    if key in DESCENT_EXCEPTIONS else []
-                params.append(pytest.param(a, id=key, marks=marks))
-    return params
+def _expected_to_miss(key: str) -> list[pytest.MarkDecorator]:
+    return [pytest.mark.xfail(strict=True, reason="see DESCENT_EXCEPTIONS")] if key in DESCENT_EXCEPTIONS else []
 
 
-@pytest.mark.parametrize("activity", _barometric_sessions())
+@pytest.mark.parametrize("activity", real_fit_activity_params(
+    lambda a: a.altitude_source == "barometric" and (a.device_descent_m or 0) >= 20, _expected_to_miss))
 def test_descent_is_within_15pct_of_the_devices_session_total(activity: object) -> None:
     result = elevation(activity.stream, barometric=True)  # type: ignore[attr-defined]
     assert result.descent_m == pytest.approx(activity.device_descent_m, rel=0.15)  # type: ignore[attr-defined]

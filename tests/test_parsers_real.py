@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REAL_LOGS, manifest, parse_real, real_log_params, requires_real_logs
+from conftest import REAL_LOGS, manifest, parse_real, real_fit_activity_params, real_log_params, requires_real_logs
 from stridewise import columns as col
 from stridewise.errors import CorruptFileError, EmptyActivityError, InputError
 from stridewise.metrics.summary import summarize
@@ -111,21 +111,8 @@ def test_runs_and_non_runs_are_told_apart_as_the_manifest_says() -> None:
                      "per file name)', got ['walking']"]
 
 
-def _fit_activities_with_totals() -> list[object]:
-    params = []
-    for param in real_log_params("fit", ".fit", ".fit.gz"):
-        path = param.values[0]  # type: ignore[attr-defined]
-        if path is None:
-            return [param]
-        result = parse_real(path)
-        if isinstance(result, InputError):
-            continue
-        params.extend(pytest.param(a, id=f"{path.name}#{a.session_index}") for a in result
-                      if a.device_distance_m is not None and a.device_distance_m >= 100)
-    return params
-
-
-@pytest.mark.parametrize("activity", _fit_activities_with_totals())
+@pytest.mark.parametrize("activity", real_fit_activity_params(
+    lambda a: a.device_distance_m is not None and a.device_distance_m >= 100))
 def test_fit_distance_agrees_with_the_devices_session_total_within_1pct(activity: object) -> None:
     summary = summarize(activity.stream, activity.device_distance_m)  # type: ignore[attr-defined]
     assert summary.distance_m == pytest.approx(activity.device_distance_m, rel=0.01)  # type: ignore[attr-defined]

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, fail
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, fail
 from stridewise.cli.ingest_cmd import summary_text
 from stridewise.errors import StridewiseError
-
-OptionalPaths = Annotated[
-    list[Path] | None,
-    typer.Argument(help="Files, folders or zips to ingest first (optional).", show_default=False),
-]
 
 
 def activities(

@@ -19,6 +19,10 @@ DbOption = Annotated[
     typer.Option("--db", help="The store (SQLite file). Default: $STRIDEWISE_DB, else the user data directory.",
                  dir_okay=False, show_default=False),
 ]
+OptionalPaths = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Files, folders or zips to ingest first (optional).", show_default=False),
+]
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", help="The config file (TOML). Default: $STRIDEWISE_CONFIG, stridewise.toml in the log "

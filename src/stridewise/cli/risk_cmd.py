@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, fail
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, fail
 from stridewise.cli.ingest_cmd import summary_text
 from stridewise.errors import StridewiseError
 
@@ -21,9 +20,6 @@ class FailOn(StrEnum):
     elevated = "elevated"
     high = "high"
 
-
-OptionalPaths = Annotated[
-    list[Path] | None, typer.Argument(help="Files, folders or zips to ingest first.", show_default=False)]
 
 
 def check(

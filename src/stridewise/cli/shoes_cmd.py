@@ -10,8 +10,7 @@ from typing import Annotated, Any, Final
 
 import typer
 
-from stridewise.cli.activities_cmd import OptionalPaths
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, fail, open_store
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, fail, open_store
 from stridewise.cli.ingest_cmd import summary_text
 from stridewise.errors import StridewiseError
 from stridewise.frames import SURFACES
