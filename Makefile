@@ -25,9 +25,10 @@ demo: $(VENV)/.installed
 	@rm -f $(DEMO_DIR)/stridewise.sqlite3
 	$(BIN)/stridewise ingest sample_logs --db $(DEMO_DIR)/stridewise.sqlite3
 	@$(BIN)/stridewise activities sample_logs --db $(DEMO_DIR)/stridewise.sqlite3 --json > $(DEMO_DIR)/activities.json
-	$(BIN)/stridewise check sample_logs --db $(DEMO_DIR)/stridewise.sqlite3 --week 2026-W39
 	@$(BIN)/stridewise check sample_logs --db $(DEMO_DIR)/stridewise.sqlite3 --json > $(DEMO_DIR)/check.json
-	@echo "Result: $(CURDIR)/$(DEMO_DIR)/activities.json and $(CURDIR)/$(DEMO_DIR)/check.json (store: $(CURDIR)/$(DEMO_DIR)/stridewise.sqlite3)"
+	@$(BIN)/stridewise report sample_logs --db $(DEMO_DIR)/stridewise.sqlite3 --out $(DEMO_DIR) --week 2026-W39
+	@echo "Activities: $(CURDIR)/$(DEMO_DIR)/activities.json; check: $(CURDIR)/$(DEMO_DIR)/check.json"
+	@echo "Report: $(CURDIR)/$(DEMO_DIR)/report-2026-W39.html"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check $(wildcard src tests scripts benchmarks)

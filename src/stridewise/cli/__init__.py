@@ -12,6 +12,7 @@ from stridewise import __version__
 from stridewise.cli.activities_cmd import activities
 from stridewise.cli.ingest_cmd import ingest
 from stridewise.cli.pain_cmd import pain_app
+from stridewise.cli.report_cmd import report
 from stridewise.cli.risk_cmd import check, rules
 from stridewise.cli.shoes_cmd import shoes_app
 
@@ -27,6 +28,7 @@ app.command()(ingest)
 app.command()(activities)
 app.command()(check)
 app.command()(rules)
+app.command()(report)
 app.add_typer(shoes_app, name="shoes")
 app.add_typer(pain_app, name="pain")
 

@@ -1,0 +1,152 @@
+"""The weekly report as data, HTML and a PNG card, built from a TrainingLog. Nothing here writes files."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+from matplotlib.figure import Figure
+
+from stridewise import __version__
+from stridewise import frames as f
+from stridewise.api import TrainingLog
+from stridewise.report.charts_for import report_card, report_charts
+from stridewise.report.units import Units, distance_in, distance_label
+from stridewise.risk.model import Evidence
+from stridewise.series import columns as sc
+from stridewise.series import week_label
+from stridewise.weekcheck import week_report
+
+TEMPLATES = Path(__file__).parent / "templates"
+# Width of the embedded chart images in pixels (sharp on a phone, small enough to keep the page light).
+CHART_DPI = 110
+EVIDENCE_MEANING = {
+    Evidence.COHORT.value: "A prospective cohort study of runners measured the association.",
+    Evidence.WEAK.value: "Measured, but borderline, small, or in another sport.",
+    Evidence.CONVENTION.value: "Running articles and coaches say it; no injury study gives the number.",
+}
+
+
+@dataclass(frozen=True)
+class ReportBundle:
+    week: str
+    html: str
+    png: bytes
+    data: dict[str, Any]
+
+    def file_names(self) -> dict[str, str]:
+        return {kind: f"report-{self.week}.{kind}" for kind in ("html", "png", "json")}
+
+
+def figure_png(figure: Figure, dpi: int = CHART_DPI) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _window(log: TrainingLog, week: str, weeks: int) -> pd.DataFrame:
+    position = list(log.weekly.index).index(week) if week in log.weekly.index else len(log.weekly) - 1
+    return log.weekly.iloc[max(0, position - weeks + 1): position + 1]
+
+
+def _runs_of_week(log: TrainingLog, week: str, units: Units) -> list[dict[str, str]]:
+    runs = log.activities[log.activities[f.IS_RUN]]
+    rows = []
+    for _, run in runs.iterrows():
+        if week_label(pd.Timestamp(run["local_date"])) != week:
+            continue
+        downhill = run[f.DOWNHILL_M]
+        rows.append({
+            "date": f"{run['start_local']:%a %d %b %H:%M}", "name": str(run[f.NAME] or ""),
+            "distance": f"{distance_in(run[f.DISTANCE_M], units):.2f} {units}",
+            "duration": _duration(run[f.DURATION_S]),
+            "downhill": "no altitude" if pd.isna(downhill) else f"{downhill:.0f} m ({run[f.DOWNHILL_SHARE]:.0%})",
+            "surface": str(run[f.SURFACE]), "shoe": str(run[f.SHOE] or "-"),
+        })
+    return rows
+
+
+def _quality(log: TrainingLog, window: pd.DataFrame) -> list[str]:
+    first = window[sc.WEEK_START].min() if not window.empty else None
+    runs = log.activities[log.activities[f.IS_RUN]]
+    if first is not None:
+        runs = runs[pd.to_datetime(runs["local_date"]) >= first]
+    notes = [f"{len(log.problems)} file(s) could not be read: " + "; ".join(f"{Path(k).name} ({r})"
+                                                                             for k, r in log.problems[:10])
+             if log.problems else "Every file was read."]
+    no_altitude = int(runs[f.DOWNHILL_M].isna().sum())
+    gps = int((runs["altitude_source"] == "gps").sum())
+    unknown = int((runs[f.SURFACE] == "unknown").sum())
+    duplicates = sum(1 for r in log.records if r.duplicate_of is not None)
+    notes.append(f"{no_altitude} run(s) in these weeks had no altitude: their downhill is unknown, not zero.")
+    notes.append(f"{gps} run(s) used GPS altitude (no barometer): their downhill numbers are less precise.")
+    notes.append(f"{unknown} run(s) have an unknown surface: add a [[surface_rules]] entry to the config to name it.")
+    notes.append(f"{duplicates} activity file(s) were second copies of a stored activity and are not counted.")
+    return notes
+
+
+def report_data(log: TrainingLog, week: str, *, weeks: int, units: Units) -> dict[str, Any]:
+    """The JSON content: the check object plus the weekly series of the window and the week's runs."""
+    data = week_report(log, week)
+    window = _window(log, week, weeks)
+    series = []
+    for label, row in window.iterrows():
+        entry: dict[str, Any] = {"week": str(label), "week_start": row[sc.WEEK_START].date().isoformat()}
+        for column in (sc.RUN_DISTANCE_M, sc.RUN_DURATION_S, sc.RUNS, sc.LONGEST_RUN_M, sc.DOWNHILL_M,
+                       sc.STEEP_DOWNHILL_M, sc.DOWNHILL_SHARE, sc.REST_DAYS, sc.DISTANCE_CHANGE_VS_PREV_WEEK,
+                       sc.DISTANCE_CHANGE_VS_PREV_4W, sc.ACWR_EWMA, sc.ACWR_ROLLING, sc.MONOTONY_7D,
+                       *sc.SURFACE_DISTANCE_M.values()):
+            value = row[column]
+            entry[column] = None if pd.isna(value) else (int(value) if column in (sc.RUNS, sc.REST_DAYS)
+                                                          else round(float(value), 4))
+        series.append(entry)
+    data.update({"units": units, "weeks": len(series), "weekly": series,
+                 "runs": _runs_of_week(log, week, units), "data_quality": _quality(log, window),
+                 "generator": f"stridewise {__version__}"})
+    return data
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
+
+
+def render_html(log: TrainingLog, data: dict[str, Any], charts: list[dict[str, str]], pain: dict[str, Any] | None,
+                *, weeks: int) -> str:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                                     autoescape=jinja2.select_autoescape(["html", "j2"]))
+    start = pd.Timestamp.fromisocalendar(int(data["week"][:4]), int(data["week"][6:]), 1)
+    flags = [{**flag, "value_text": _number(flag["value"]), "threshold_text": _number(flag["threshold"])}
+             for flag in data["flags"]]
+    week_rows = [w for w in data["weekly"] if w["week"] == data["week"]]
+    distance = week_rows[0][sc.RUN_DISTANCE_M] if week_rows else 0.0
+    return environment.get_template("report.html.j2").render(
+        week=data["week"], verdict=data["verdict"], counts=data["counts"], flags=flags, always=data["always"],
+        top_severity=flags[0]["severity"] if flags else "ok", evidence_meaning=EVIDENCE_MEANING,
+        week_range=f"{start:%a %d %b} - {start + timedelta(days=6):%a %d %b %Y}", units=data["units"],
+        week_distance=f"{distance_in(distance or 0.0, data['units']):.1f} {distance_label(data['units'])}",
+        runs_count=len(data["runs"]), runs=data["runs"], charts=charts, weeks=weeks, pain=pain,
+        quality=data["data_quality"], version=__version__)
+
+
+def build_report(log: TrainingLog, week: str, *, weeks: int = 16, units: Units = "km") -> ReportBundle:
+    """HTML page, PNG card and JSON for ``week`` over the ``weeks`` weeks ending with it."""
+    data = report_data(log, week, weeks=weeks, units=units)
+    pain = data["pain"]
+    charts = [{"key": c.key, "title": c.title, "caption": c.caption,
+               "png_base64": base64.b64encode(figure_png(c.figure)).decode("ascii")}
+              for c in report_charts(log, week, weeks=weeks, units=units)]
+    html = render_html(log, data, charts, pain, weeks=weeks)
+    card = figure_png(report_card(log, week, data["verdict"], weeks=weeks, units=units), dpi=100)
+    return ReportBundle(week, html, card, json.loads(json.dumps(data)))
