@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from stridewise.errors import InputError
@@ -40,6 +41,7 @@ class IngestReport:
     metrics_recomputed: int = 0
     failures: list[Failure] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    added_starts_utc: list[datetime] = field(default_factory=list)  # start of every activity added or re-read
 
     @property
     def ok(self) -> bool:
@@ -182,6 +184,7 @@ def _store_outcome(store: Store, outcome: _Outcome, report: IngestReport, settin
                             outcome.activities, settings_key)
     report.activities_added += len(outcome.activities)
     report.runs_added += sum(1 for a, _ in outcome.activities if a.is_run)
+    report.added_starts_utc.extend(a.start_utc for a, _ in outcome.activities)
     for activity, _ in outcome.activities:
         report.warnings.extend((source.key, w) for w in activity.warnings)
 

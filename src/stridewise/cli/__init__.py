@@ -1,7 +1,7 @@
 """The command line: thin commands over the core. Only this package prints or exits.
 
 Exit codes: 0 ok; 1 a data or runtime error (including any file that could not be read); 2 a usage error;
-3 ``check --fail-on`` found a flag at or above the given severity.
+3 ``check --fail-on`` found a flag at or above the given severity; 75 another batch holds the lock.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import typer
 
 from stridewise import __version__
 from stridewise.cli.activities_cmd import activities
+from stridewise.cli.batch_cmd import batch, schedule
 from stridewise.cli.ingest_cmd import ingest
 from stridewise.cli.pain_cmd import pain_app
 from stridewise.cli.report_cmd import report
@@ -29,6 +30,8 @@ app.command()(activities)
 app.command()(check)
 app.command()(rules)
 app.command()(report)
+app.command()(batch)
+app.command()(schedule)
 app.add_typer(shoes_app, name="shoes")
 app.add_typer(pain_app, name="pain")
 
@@ -49,3 +52,4 @@ def _root(
 
 def main() -> None:
     app()
+

@@ -294,6 +294,17 @@ class Store:
                                   "ON a.source = s.source AND a.session_index = s.session_index").fetchall()
         return {int(r[0]): str(r[1]) for r in rows}
 
+    def fingerprint(self) -> str:
+        """Changes whenever anything a report depends on changes: files, activities, shoes, the pain journal."""
+        parts = [self._conn.execute(sql).fetchone() for sql in (
+            "SELECT count(*), max(updated_utc), sum(size), sum(mtime_ns % 1000003) FROM files",
+            "SELECT count(*), max(id), sum(COALESCE(duplicate_of, 0)) FROM activities",
+            "SELECT count(*), group_concat(settings_key) FROM (SELECT DISTINCT settings_key FROM metrics)",
+            "SELECT count(*), group_concat(shoe) FROM shoe_assignments",
+            "SELECT count(*), max(id) FROM pain_entries",
+        )]
+        return repr(parts)
+
     # --- reading -----------------------------------------------------------------------------------------
     def activities(self, *, include_duplicates: bool = False) -> list[ActivityRecord]:
         where = "" if include_duplicates else "WHERE a.duplicate_of IS NULL"

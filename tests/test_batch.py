@@ -1,0 +1,148 @@
+"""`stridewise batch`: incremental, one at a time, crash-safe, and honest about bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import gpx, straight_run
+from stridewise.batch import LOCK_NAME, batch_lock
+from stridewise.cli import app
+
+runner = CliRunner()
+FIRST_MONDAY = datetime(2026, 7, 6, 6, 0, tzinfo=UTC)  # 2026-W28
+
+
+def _write_run(folder: Path, day: int, km: float) -> Path:
+    path = folder / f"run-{day:03d}.gpx"
+    path.write_bytes(gpx(straight_run(FIRST_MONDAY + timedelta(days=day), distance_m=km * 1000, pace_s_per_km=330,
+                                      interval_s=10)))
+    return path
+
+
+def _logs(tmp_path: Path, weeks: int = 3) -> Path:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for week in range(weeks):
+        for day, km in ((1, 8), (3, 8), (6, 12)):
+            _write_run(folder, 7 * week + day, km)
+    (folder / "stridewise.toml").write_text('timezone = "UTC"\n')
+    return folder
+
+
+def _batch(logs: Path, out: Path, *extra: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["batch", str(logs), "--out", str(out / "reports"), "--db", str(out / "s.sqlite3"),
+                                 "--jobs", "1", *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _report_times(reports: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in sorted(reports.iterdir()) if p.name.startswith("report-")}
+
+
+def test_a_second_batch_over_an_unchanged_folder_parses_nothing_and_rewrites_nothing(tmp_path: Path) -> None:
+    logs = _logs(tmp_path)
+    code, out, _ = _batch(logs, tmp_path)
+    assert code == 0, out
+    assert "9 file(s) read, 0 unchanged; 3 week(s) rendered, 0 unchanged." in out
+    reports = tmp_path / "reports"
+    assert sorted(p.name for p in reports.iterdir() if not p.name.startswith(".")) == [
+        "index.html", "latest.html", "problems.json",
+        *[f"report-2026-W{w}.{k}" for w in (28, 29, 30) for k in ("html", "json", "png")]]
+    before = _report_times(reports)
+    code, out, _ = _batch(logs, tmp_path)
+    assert code == 0
+    assert "0 file(s) read, 9 unchanged; no change since the last run." in out
+    assert _report_times(reports) == before
+
+
+def test_one_new_file_reparses_one_file_and_renders_only_the_weeks_it_changes(tmp_path: Path) -> None:
+    logs = _logs(tmp_path)
+    _batch(logs, tmp_path)
+    before = _report_times(tmp_path / "reports")
+    _write_run(logs, 7 * 2 + 4, 5)  # a Friday run in the last week, W30
+    code, out, _ = _batch(logs, tmp_path)
+    assert code == 0
+    assert "1 file(s) read, 9 unchanged; 1 week(s) rendered, 0 unchanged." in out
+    after = _report_times(tmp_path / "reports")
+    changed = sorted(name for name in after if after[name] != before[name])
+    assert changed == ["report-2026-W30.html", "report-2026-W30.json", "report-2026-W30.png"]
+    week = json.loads((tmp_path / "reports" / "report-2026-W30.json").read_text())
+    assert week["weekly"][-1]["runs"] == 4
+
+
+def test_a_second_batch_waits_for_no_one_it_exits_75(tmp_path: Path) -> None:
+    logs = _logs(tmp_path, weeks=1)
+    with batch_lock(tmp_path / "reports"):
+        code, _, err = _batch(logs, tmp_path)
+    assert code == 75
+    assert err.startswith(f"Error: another batch is running on {tmp_path / 'reports'} (pid {os.getpid()} on ")
+
+
+def test_a_stale_lock_from_a_killed_run_is_taken_over(tmp_path: Path) -> None:
+    logs = _logs(tmp_path, weeks=1)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / LOCK_NAME).write_text("pid 999999 on somewhere since 2026-11-01 03:15:00Z")
+    code, out, _ = _batch(logs, tmp_path)
+    assert code == 0
+    assert "took over the lock of a run that did not finish (pid 999999 on somewhere since 2026-11-01 03:15:00Z)" in out
+    assert (tmp_path / "reports" / LOCK_NAME).read_text() == ""
+
+
+def test_a_corrupt_file_is_reported_and_blocks_nothing(tmp_path: Path) -> None:
+    logs = _logs(tmp_path, weeks=2)
+    (logs / "broken.fit").write_bytes(b"\x0e\x10\x00\x00" + b"\x00" * 20)
+    code, out, _ = _batch(logs, tmp_path)
+    assert code == 1
+    assert f"could not read {logs / 'broken.fit'}: " in out
+    problems = json.loads((tmp_path / "reports" / "problems.json").read_text())
+    assert [p["file"] for p in problems] == [str(logs / "broken.fit")]
+    assert (tmp_path / "reports" / "report-2026-W29.html").is_file()
+    code, out, _ = _batch(logs, tmp_path)  # not retried until it changes
+    assert code == 0
+    assert "1 known problem file(s)" in out
+
+
+def test_a_batch_killed_mid_run_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    logs = _logs(tmp_path, weeks=4)
+    clean = tmp_path / "clean"
+    assert _batch(logs, clean)[0] == 0
+    killed = tmp_path / "killed"
+    command = [sys.executable, "-m", "stridewise", "batch", str(logs), "--out", str(killed / "reports"),
+               "--db", str(killed / "s.sqlite3"), "--jobs", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list((killed / "reports").glob("report-*.png")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    rendered_before_kill = len(list((killed / "reports").glob("report-*.json")))
+    assert rendered_before_kill < 4, "the kill should land mid-run"
+    code, out, _ = _batch(logs, killed)
+    assert code == 0, out
+    assert "took over the lock" in out
+    for week in (28, 29, 30, 31):
+        name = f"report-2026-W{week}.json"
+        assert json.loads((killed / "reports" / name).read_text()) == json.loads((clean / "reports" / name).read_text())
+    assert not list((killed / "reports").glob(".*.tmp"))
+    clean_json = json.loads((clean / "reports" / "report-2026-W31.json").read_text())
+    assert clean_json["weekly"][-1]["runs"] == 3  # no activity counted twice
+
+
+@pytest.mark.parametrize(("flag", "expected"), [("--cron", "15 3 * * * "), ("--systemd", "OnCalendar=*-*-* 03:15:00")])
+def test_schedule_prints_ready_to_install_lines(tmp_path: Path, flag: str, expected: str) -> None:
+    logs = _logs(tmp_path, weeks=1)
+    result = runner.invoke(app, ["schedule", str(logs), "--out", str(tmp_path / "reports"), flag])
+    assert result.exit_code == 0
+    assert expected in result.stdout
+    assert f"batch {logs} --out {tmp_path / 'reports'}" in result.stdout
+    assert runner.invoke(app, ["schedule", str(logs), "--out", str(tmp_path), "--cron", "--systemd"]).exit_code == 2
