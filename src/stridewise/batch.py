@@ -11,9 +11,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -117,9 +119,13 @@ def _digest(value: object) -> str:
 
 
 def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config_path: Path | None = None,
-              jobs: int | None = None, weeks: int = 16, units: Units = "km",
+              jobs: int | None = None, weeks: int = 16, units: Units = "km", since: str | None = None,
               progress: BatchCallback | None = None) -> BatchResult:
-    """Ingest ``log_dir`` and bring ``report_dir`` up to date. Raises LockHeldError if another run holds it."""
+    """Ingest ``log_dir`` and bring ``report_dir`` up to date. Raises LockHeldError if another run holds it.
+
+    ``since``: render weekly reports from this ISO week on (older weeks still count in the history). Weeks are
+    rendered in parallel over ``jobs`` processes where the platform forks (Linux).
+    """
     with batch_lock(report_dir) as previous:
         config = load_config(config_path, [log_dir])
         with Store(db or default_db_path()) as store:
@@ -131,7 +137,7 @@ def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config
             result = BatchResult(report_dir, ingested, took_over=previous)
             result.problems = [(f.key, f.reason or "unreadable") for f in store.failed_files()]
             manifest = _read_manifest(report_dir)
-            settings = _digest({"version": __version__, "weeks": weeks, "units": units,
+            settings = _digest({"version": __version__, "weeks": weeks, "units": units, "since": since,
                                 "config": config.path.read_text() if config.path else None})
             fingerprint = store.fingerprint()
             if manifest.get("settings") == settings and manifest.get("store") == fingerprint and \
@@ -143,7 +149,8 @@ def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config
                             report=ingested)
             log.problems = tuple(result.problems)
             log.pain = tuple(sorted(store.pain_entries(), key=lambda e: (e.day, e.id)))
-        _render_changed(log, result, manifest, settings, weeks=weeks, units=units, progress=progress)
+        _render_changed(log, result, manifest, settings, weeks=weeks, units=units, jobs=jobs, since=since,
+                        progress=progress)
         write_atomic(report_dir / PROBLEMS_NAME, (json.dumps(
             [{"file": k, "reason": r} for k, r in result.problems], indent=1) + "\n").encode())
         manifest["store"] = fingerprint
@@ -162,30 +169,64 @@ def _candidate_weeks(log: TrainingLog, *, everything: bool, ingested: IngestRepo
     return [w for w in weeks if w >= first]
 
 
+# The log a forked render worker reads (set before the pool forks, so it is shared, not pickled).
+_WORKER_LOG: TrainingLog | None = None
+
+
+def _render_week(week: str, report_dir: Path, weeks: int, units: Units) -> tuple[str, str, str]:
+    """Write one week's three files; return (week, verdict, top severity). Runs in the main or a forked process."""
+    assert _WORKER_LOG is not None
+    bundle = build_report(_WORKER_LOG, week, weeks=weeks, units=units)
+    write_report(bundle, report_dir)
+    flags = bundle.data["flags"]
+    return week, bundle.data["verdict"], flags[0]["severity"] if flags else "ok"
+
+
 def _render_changed(log: TrainingLog, result: BatchResult, manifest: dict[str, Any], settings: str, *, weeks: int,
-                    units: Units, progress: BatchCallback | None) -> None:
+                    units: Units, jobs: int | None, since: str | None,
+                    progress: BatchCallback | None) -> None:
+    global _WORKER_LOG
     same_settings = manifest.get("settings") == settings
     known: dict[str, Any] = manifest.get("weeks", {}) if same_settings else {}
     candidates = _candidate_weeks(log, everything=not (same_settings and known), ingested=result.ingest)
+    candidates = [w for w in candidates if since is None or w >= since]
     manifest["settings"] = settings
     manifest["weeks"] = known
-    for done, week in enumerate(candidates, start=1):
+    todo: dict[str, str] = {}
+    for week in candidates:
         data = report_data(log, week, weeks=weeks, units=units)
         digest = _digest({k: v for k, v in data.items() if k != "generator"})
         files_exist = all((result.report_dir / f"report-{week}.{kind}").is_file() for kind in ("html", "png", "json"))
         if known.get(week, {}).get("hash") == digest and files_exist:
             result.unchanged_weeks += 1
         else:
-            write_report(build_report(log, week, weeks=weeks, units=units), result.report_dir)
-            flags = data["flags"]
-            known[week] = {"hash": digest, "verdict": data["verdict"],
-                           "severity": flags[0]["severity"] if flags else "ok"}
-            _write_manifest(result.report_dir, manifest)  # the week counts as done only once its files exist
-            result.rendered.append(week)
-        if progress is not None:
-            progress(BatchStep("render", done, len(candidates)))
+            todo[week] = digest
+    _WORKER_LOG = log
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    try:
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            with pool:
+                done_weeks = pool.map(_render_week, todo, *zip(*[(result.report_dir, weeks, units)] * len(todo),
+                                                               strict=True))
+                _record(done_weeks, todo, known, manifest, result, progress)
+        else:
+            done_weeks = (_render_week(week, result.report_dir, weeks, units) for week in todo)
+            _record(done_weeks, todo, known, manifest, result, progress)
+    finally:
+        _WORKER_LOG = None
     if result.rendered or not (result.report_dir / "index.html").is_file():
         _write_index(result.report_dir, known)
+
+
+def _record(done_weeks: Iterable[tuple[str, str, str]], todo: dict[str, str], known: dict[str, Any],
+            manifest: dict[str, Any], result: BatchResult, progress: BatchCallback | None) -> None:
+    for done, (week, verdict, severity) in enumerate(done_weeks, start=1):
+        known[week] = {"hash": todo[week], "verdict": verdict, "severity": severity}
+        _write_manifest(result.report_dir, manifest)  # the week counts as done only once its files exist
+        result.rendered.append(week)
+        if progress is not None:
+            progress(BatchStep("render", done, len(todo)))
 
 
 def _fill_latest(result: BatchResult, manifest: dict[str, Any]) -> None:

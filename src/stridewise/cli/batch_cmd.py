@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import sys
@@ -34,6 +35,8 @@ def batch(
     units: Annotated[UnitsChoice, typer.Option("--units", help="Distances in km or mi.")] = UnitsChoice.km,
     fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 3 when the latest week has a flag at or "
                                                                      "above this severity.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Render weekly reports from this ISO week on, e.g. "
+                                                              "2025-W01 (older weeks still count).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
     jobs: JobsOption = None,
@@ -64,6 +67,8 @@ def batch(
         label = "Parsing files" if stage == "parse" else "Rendering weeks"
         typer.echo(f"\r{label}: {done}/{total}", err=True, nl=done == total)
 
+    if since is not None and not re.fullmatch(r"\d{4}-W\d{2}", since):
+        raise typer.BadParameter(f"{since!r} is not an ISO week such as 2025-W01", param_hint="--since")
     results: list[tuple[str, BatchResult]] = []
     try:
         if athletes:
@@ -72,11 +77,11 @@ def batch(
                     typer.echo(f"{folder.name}:", err=True)
                 results.append((folder.name, run_batch(
                     folder, out / folder.name, db=out / folder.name / ATHLETE_DB_NAME, config_path=config, jobs=jobs,
-                    weeks=weeks, units=units.value, progress=show if interactive else None)))
+                    weeks=weeks, units=units.value, since=since, progress=show if interactive else None)))
             write_athletes_index(out, results)
         else:
             results.append(("", run_batch(log_dir, out, db=db, config_path=config, jobs=jobs, weeks=weeks,
-                                          units=units.value, progress=show if interactive else None)))
+                                          units=units.value, since=since, progress=show if interactive else None)))
     except LockHeldError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(code=EXIT_LOCKED) from None
