@@ -8,7 +8,6 @@ which the kernel releases when a process dies, so a killed run's lock is taken o
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -36,6 +35,11 @@ from stridewise.report.units import Units
 from stridewise.report.write import write_atomic
 from stridewise.series import week_label
 from stridewise.store import Store, default_db_path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; batches are not serialised there (docs/scheduling.md)
+    fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME: Final = ".stridewise-batch.lock"
 MANIFEST_NAME: Final = ".stridewise-batch.json"
@@ -86,7 +90,8 @@ def batch_lock(report_dir: Path) -> Iterator[str | None]:
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LockHeldError(path, os.pread(handle, 200, 0).decode(errors="replace").strip() or "pid unknown") \
                 from None
