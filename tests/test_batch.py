@@ -31,7 +31,7 @@ def _write_run(folder: Path, day: int, km: float) -> Path:
 
 def _logs(tmp_path: Path, weeks: int = 3) -> Path:
     folder = tmp_path / "logs"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for week in range(weeks):
         for day, km in ((1, 8), (3, 8), (6, 12)):
             _write_run(folder, 7 * week + day, km)
@@ -146,3 +146,19 @@ def test_schedule_prints_ready_to_install_lines(tmp_path: Path, flag: str, expec
     assert expected in result.stdout
     assert f"batch {logs} --out {tmp_path / 'reports'}" in result.stdout
     assert runner.invoke(app, ["schedule", str(logs), "--out", str(tmp_path), "--cron", "--systemd"]).exit_code == 2
+
+
+def test_athletes_each_get_their_own_store_and_reports_and_an_index(tmp_path: Path) -> None:
+    root = tmp_path / "team"
+    root.mkdir()
+    for name, weeks in (("ana", 1), ("ben", 2)):
+        folder = _logs(tmp_path / name, weeks=weeks)
+        folder.rename(root / name)
+    result = runner.invoke(app, ["batch", str(root), "--out", str(tmp_path / "reports"), "--athletes", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "ana: 3 file(s) read" in result.stdout and "ben: 6 file(s) read" in result.stdout
+    assert (tmp_path / "reports" / "ana" / "stridewise.sqlite3").is_file()
+    assert sorted(p.name for p in (tmp_path / "reports" / "ben").glob("report-*.json")) == [
+        "report-2026-W28.json", "report-2026-W29.json"]
+    index = (tmp_path / "reports" / "index.html").read_text()
+    assert 'href="ana/latest.html"' in index and 'href="ben/latest.html"' in index
