@@ -47,8 +47,8 @@ class ElevationSettings:
     # 30 m of descent at 5 m of noise while a hilly profile stays within 15% (tests/test_elevation.py).
     gps_totals_smoothing_m: float = 150.0
     # Hysteresis for ascent/descent totals, applied to the despiked (not smoothed) trace. GoldenCheetah uses 3 m;
-    # on the 34 barometric sessions in ../shared/real_logs, 1 m matches the devices' own totals best (median
-    # error +1.2%, 30 of 34 within 15%; 3 m undercounts by 13%). GPS traces wander too much for 1 m.
+    # on the barometric sessions in ../shared/real_logs, 1 m matches the devices' own totals best (median error
+    # +1.1%, 29 of 32 within 15%; 3 m undercounts by 13%). GPS traces wander too much for 1 m.
     barometric_hysteresis_m: float = 1.0
     gps_hysteresis_m: float = 5.0
     # Downhill is counted only inside a descent that drops at least this much from a crest to the next hollow.
