@@ -14,7 +14,7 @@ from stridewise.series import daily_series, run_spikes, weekly_series
 
 def rule_input(rows: list[dict[str, Any]], *, shoes: tuple[Shoe, ...] = (), zone: ZoneInfo = UTC) -> RuleInput:
     activities = table(rows)
-    activities["local_date"] = [t.tz_convert(zone).date() for t in activities[frames.START_UTC]]
+    activities[frames.LOCAL_DATE] = [t.tz_convert(zone).date() for t in activities[frames.START_UTC]]
     if frames.SHOE not in {k for row in rows for k in row}:
         activities[frames.SHOE] = None
     else:

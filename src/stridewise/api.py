@@ -29,9 +29,9 @@ from stridewise.store import ActivityRecord, Store, default_db_path
 from stridewise.store.pain import PainEntry
 
 # Columns of TrainingLog.activities beyond frames.ACTIVITY_COLUMNS.
-START_LOCAL = "start_local"
-LOCAL_DATE = "local_date"
-SHOE_SOURCE = "shoe_source"
+START_LOCAL = f.START_LOCAL
+LOCAL_DATE = f.LOCAL_DATE
+SHOE_SOURCE = f.SHOE_SOURCE
 EXTRA_COLUMNS = ("source", "format", "sport_source", "gear", "type_hint", "device", "altitude_source",
                  START_LOCAL, LOCAL_DATE, SHOE_SOURCE)
 

@@ -26,6 +26,10 @@ DOWNHILL_SHARE: Final = "downhill_share"  # downhill_m / distance_m
 SURFACE: Final = "surface"  # road, trail, track, treadmill, mixed, unknown
 SURFACE_SOURCE: Final = "surface_source"
 SHOE: Final = "shoe"  # shoe name or None
+# Added by stridewise.load(): the start in the runner's zone, its calendar day, and how the shoe was decided.
+START_LOCAL: Final = "start_local"
+LOCAL_DATE: Final = "local_date"  # datetime.date
+SHOE_SOURCE: Final = "shoe_source"
 
 ACTIVITY_COLUMNS: Final[tuple[str, ...]] = (
     ID, START_UTC, SPORT, SUB_SPORT, IS_RUN, NAME, DISTANCE_M, DURATION_S, MOVING_TIME_S, ASCENT_M, DESCENT_M,

@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from stridewise.frames import SHOE, SURFACE, SURFACE_SOURCE
+from stridewise.frames import SHOE, SHOE_SOURCE, SURFACE, SURFACE_SOURCE
 from stridewise.store import ActivityRecord
-
-SHOE_SOURCE = "shoe_source"  # the same name as api.SHOE_SOURCE; kept here so this module needs no pandas
 
 
 def local_start(record: ActivityRecord, fallback: tzinfo | None = None) -> datetime:

@@ -19,8 +19,7 @@ from stridewise import frames as f
 from stridewise.config import Shoe
 from stridewise.metrics.shoes import registered_shoes
 
-# stridewise.api.LOCAL_DATE (the run's date in the runner's time zone). Not imported: api imports this stage.
-LOCAL_DATE: Final = "local_date"
+LOCAL_DATE: Final = f.LOCAL_DATE  # the run's date in the runner's time zone
 
 # --- report columns (one row per shoe) ----------------------------------------------------------------------
 NAME: Final = "name"

@@ -8,7 +8,6 @@ default for the run's surface (or for all running) and in use on that date; else
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 
 from stridewise.config import Shoe
@@ -43,8 +42,3 @@ def shoe_for_run(*, activity_id: int, day: date, surface: str, gear: str | None,
 
 def _in_use(shoe: Shoe, day: date) -> bool:
     return (shoe.first_use is None or shoe.first_use <= day) and (shoe.retire is None or day <= shoe.retire)
-
-
-def with_limits(shoe: Shoe, *, notice_km: float | None = None, replace_km: float | None = None) -> Shoe:
-    return replace(shoe, notice_km=notice_km if notice_km is not None else shoe.notice_km,
-                   replace_km=replace_km if replace_km is not None else shoe.replace_km)

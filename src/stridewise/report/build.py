@@ -65,7 +65,7 @@ def _runs_of_week(log: TrainingLog, week: str, units: Units) -> list[dict[str, s
     runs = log.activities[log.activities[f.IS_RUN]]
     rows = []
     for _, run in runs.iterrows():
-        if week_label(pd.Timestamp(run["local_date"])) != week:
+        if week_label(pd.Timestamp(run[f.LOCAL_DATE])) != week:
             continue
         downhill = run[f.DOWNHILL_M]
         rows.append({
@@ -82,7 +82,7 @@ def _quality(log: TrainingLog, window: pd.DataFrame) -> list[str]:
     first = window[sc.WEEK_START].min() if not window.empty else None
     runs = log.activities[log.activities[f.IS_RUN]]
     if first is not None:
-        runs = runs[pd.to_datetime(runs["local_date"]) >= first]
+        runs = runs[pd.to_datetime(runs[f.LOCAL_DATE]) >= first]
     notes = [f"{len(log.problems)} file(s) could not be read: " + "; ".join(f"{Path(k).name} ({r})"
                                                                              for k, r in log.problems[:10])
              if log.problems else "Every file was read."]

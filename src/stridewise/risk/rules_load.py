@@ -33,7 +33,7 @@ def at(frame: pd.DataFrame, row: object, column: str) -> Any:
 
 
 def local_day(activities: pd.DataFrame, index: object) -> date:
-    day: date = at(activities, index, "local_date")
+    day: date = at(activities, index, f.LOCAL_DATE)
     return day
 
 

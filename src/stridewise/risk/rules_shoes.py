@@ -13,7 +13,7 @@ from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.risk.registry import Rule, RuleInput, Threshold, register
 from stridewise.series import week_label
 
-LOCAL_DATE = "local_date"
+LOCAL_DATE = f.LOCAL_DATE
 
 
 @register(Rule(
