@@ -58,8 +58,23 @@ def test_check_usage_errors(spiky_logs: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "s.sqlite3")
     assert runner.invoke(app, ["check", str(spiky_logs), "--db", db, "--fail-on", "medium"]).exit_code == 2
     bad_week = runner.invoke(app, ["check", "--db", db, "--week", "47"])
-    assert bad_week.exit_code == 1
+    assert bad_week.exit_code == 2
     assert "Error: week '47' is not an ISO week such as 2026-W47" in bad_week.stderr
+
+
+@pytest.mark.parametrize(("week", "message"), [
+    ("2018-W53", "week '2018-W53' does not exist: 2018 has 52 ISO weeks"),
+    ("0001-W01", "week '0001-W01' is outside the years 1980-2999"),
+    ("9999-W52", "week '9999-W52' is outside the years 1980-2999"),
+])
+def test_a_week_that_cannot_be_is_a_usage_error_everywhere(spiky_logs: Path, tmp_path: Path, week: str,
+                                                           message: str) -> None:
+    db = str(tmp_path / "s.sqlite3")
+    assert runner.invoke(app, ["ingest", str(spiky_logs), "--db", db]).exit_code == 0
+    for command in (["check", "--week", week], ["report", "--week", week, "--out", str(tmp_path / "r")]):
+        result = runner.invoke(app, [*command, "--db", db])
+        assert result.exit_code == 2, command
+        assert result.stderr.strip() == f"Error: {message}"
 
 
 def test_check_on_an_empty_store_says_what_to_do(tmp_path: Path) -> None:

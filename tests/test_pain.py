@@ -12,16 +12,14 @@ from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.risk.pain import (
     SEE_A_PROFESSIONAL,
     Episode,
-    PainRow,
     RuleEvidence,
     episodes,
     flags_before,
-    import_pain_csv,
     personal_evidence,
-    read_pain_csv,
 )
 from stridewise.store import Store
 from stridewise.store.pain import PainEntry
+from stridewise.store.pain_csv import PainRow, import_pain_csv, read_pain_csv
 
 D = date.fromisoformat
 

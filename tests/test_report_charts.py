@@ -22,7 +22,7 @@ import stridewise
 from conftest import SAMPLE_LOGS
 from stridewise import frames as f
 from stridewise.api import START_LOCAL, TrainingLog
-from stridewise.errors import ConfigError
+from stridewise.errors import UsageError
 from stridewise.metrics.shoe_report import SHOE_REPORT_COLUMNS, shoe_report
 from stridewise.report import style
 from stridewise.report.card import MAX_FLAG_ROWS, shorten, summary_card
@@ -112,7 +112,7 @@ def test_a_window_is_the_weeks_ending_with_the_week_across_the_new_year() -> Non
     ("2026-W54", 4, "week '2026-W54' does not exist"),
 ])
 def test_a_bad_window_says_what_is_wrong(week: str, weeks: int, message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(UsageError, match=message):
         week_window(week, weeks)
 
 

@@ -24,17 +24,17 @@ from typing import Any, Final
 import jinja2
 import pandas as pd
 
-from stridewise import __version__
-from stridewise.api import TrainingLog, build_log
 from stridewise.config import load_config
-from stridewise.errors import StridewiseError
+from stridewise.errors import LockHeldError, StridewiseError
 from stridewise.ingest import IngestReport, Progress, ingest
+from stridewise.log import TrainingLog, build_log
 from stridewise.report import build_report, write_report
 from stridewise.report.build import TEMPLATES, report_data
 from stridewise.report.units import Units
 from stridewise.report.write import write_atomic
 from stridewise.series import week_label
 from stridewise.store import Store, default_db_path
+from stridewise.version import __version__
 
 try:
     import fcntl
@@ -46,14 +46,6 @@ MANIFEST_NAME: Final = ".stridewise-batch.json"
 PROBLEMS_NAME: Final = "problems.json"
 ATHLETE_DB_NAME: Final = "stridewise.sqlite3"
 
-
-class LockHeldError(StridewiseError):
-    """Another batch holds the lock on this report folder."""
-
-    def __init__(self, path: Path, holder: str) -> None:
-        self.path = path
-        self.holder = holder
-        super().__init__(f"another batch is running on {path.parent} ({holder}); try again when it has finished")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ messages and exit codes. Each error carries its context in fields, not only in t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class StridewiseError(Exception):
     """Base of every error stridewise raises on purpose."""
@@ -48,3 +50,25 @@ class StoreError(StridewiseError):
 
 class ConfigError(StridewiseError):
     """The configuration file or an option value is invalid."""
+
+
+class UsageError(StridewiseError):
+    """A command-line value is malformed (a week that does not exist, say): exit code 2, like any usage error."""
+
+
+class ReportWriteError(StridewiseError):
+    """A report file cannot be written (disk full, read-only folder)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {path}: {reason}")
+
+
+class LockHeldError(StridewiseError):
+    """Another batch holds the lock on this report folder."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        self.path = path
+        self.holder = holder
+        super().__init__(f"another batch is running on {path.parent} ({holder}); try again when it has finished")

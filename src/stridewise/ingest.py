@@ -181,7 +181,7 @@ def _store_outcome(store: Store, outcome: _Outcome, report: IngestReport, settin
         report.failures.append(Failure(source.key, reason))
         return
     store.record_activities(source.key, source.size, source.mtime_ns, outcome.sha256 or "", PARSER_VERSION,
-                            outcome.activities, settings_key)
+                            [(a, m.values()) for a, m in outcome.activities], settings_key)
     report.activities_added += len(outcome.activities)
     report.runs_added += sum(1 for a, _ in outcome.activities if a.is_run)
     report.added_starts_utc.extend(a.start_utc for a, _ in outcome.activities)
@@ -197,5 +197,5 @@ def refresh_metrics(store: Store, settings: ElevationSettings) -> int:
         device_distance_m, altitude_source, sub_sport = store.metrics_inputs(activity_id)
         metrics = compute_metrics(store.stream(activity_id), device_distance_m=device_distance_m,
                                   altitude_source=altitude_source, sub_sport=sub_sport, settings=settings)
-        store.save_metrics(activity_id, metrics, key)
+        store.save_metrics(activity_id, metrics.values(), key)
     return len(stale)

@@ -17,14 +17,20 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from stridewise.errors import CorruptFileError
-from stridewise.parsers import is_activity_name
 
 STRAVA_CSV: Final = "activities.csv"
+# What discovery picks up from folders and archives (a file named on the command line is read whatever its name).
+ACTIVITY_SUFFIXES: Final = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 # Separates an archive from a member in a source key: "/home/me/export.zip!activities/123.fit.gz".
 MEMBER_SEPARATOR: Final = "!"
 # Strava's column names (English export); localized exports keep the order, so positions are the fallback.
 _STRAVA_COLUMNS: Final = {"name": ("Activity Name", 2), "type": ("Activity Type", 3),
                           "gear": ("Activity Gear", 11), "filename": ("Filename", 12)}
+
+
+def is_activity_name(name: str) -> bool:
+    """Whether a file name looks like an activity file (case-insensitive suffix check)."""
+    return name.lower().endswith(ACTIVITY_SUFFIXES)
 
 
 @dataclass(frozen=True)

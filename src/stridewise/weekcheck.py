@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stridewise.api import TrainingLog
+from stridewise.log import TrainingLog
 from stridewise.risk import Severity, in_week
 from stridewise.risk.advice import ADVICE_ALWAYS
 from stridewise.risk.pain import (

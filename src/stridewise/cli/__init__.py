@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from stridewise import __version__
 from stridewise.cli.activities_cmd import activities
 from stridewise.cli.batch_cmd import batch, schedule
+from stridewise.cli.common import StridewiseGroup
 from stridewise.cli.ingest_cmd import ingest
 from stridewise.cli.pain_cmd import pain_app
 from stridewise.cli.report_cmd import report
 from stridewise.cli.risk_cmd import check, rules
 from stridewise.cli.shoes_cmd import shoes_app
+from stridewise.version import __version__
 
 app = typer.Typer(
     name="stridewise",
+    cls=StridewiseGroup,
     help="Training-log analyzer for runners: reads your watch's files and shows the load patterns tied to back "
          "pain and running injuries.\n\nExample:\n\n    stridewise ingest ~/Downloads/strava_export.zip",
     no_args_is_help=True,

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, fail
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths
 from stridewise.cli.ingest_cmd import summary_text
-from stridewise.errors import StridewiseError
 
 
 def activities(
@@ -29,10 +28,7 @@ def activities(
     from stridewise.api import load
     from stridewise.jsonout import activity_dict, local_start
 
-    try:
-        log = load(paths or [], config=config, db=db, jobs=jobs)
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    log = load(paths or [], config=config, db=db, jobs=jobs)
     report = log.ingest_report
     if report is not None and not report.ok:
         typer.echo(summary_text(report), err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 import shutil
 import sys
@@ -11,13 +10,10 @@ from typing import Annotated
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, fail
+from stridewise.cli.common import EXIT_FLAGGED, ConfigOption, DbOption, JobsOption
 from stridewise.cli.report_cmd import UnitsChoice
-from stridewise.cli.risk_cmd import EXIT_FLAGGED, FailOn
-from stridewise.errors import StridewiseError
+from stridewise.cli.risk_cmd import FailOn
 
-# sysexits.h EX_TEMPFAIL: "try again later" - another batch holds the lock.
-EXIT_LOCKED = 75
 _RANK = {"ok": -1, "info": 0, "elevated": 1, "high": 2}
 
 LogDir = Annotated[Path, typer.Argument(help="The folder your watch software syncs into.", exists=True,
@@ -54,11 +50,11 @@ def batch(
     from stridewise.batch import (
         ATHLETE_DB_NAME,
         BatchResult,
-        LockHeldError,
         athlete_folders,
         run_batch,
         write_athletes_index,
     )
+    from stridewise.weeks import parse_week
 
     interactive = sys.stderr.isatty()
 
@@ -67,26 +63,20 @@ def batch(
         label = "Parsing files" if stage == "parse" else "Rendering weeks"
         typer.echo(f"\r{label}: {done}/{total}", err=True, nl=done == total)
 
-    if since is not None and not re.fullmatch(r"\d{4}-W\d{2}", since):
-        raise typer.BadParameter(f"{since!r} is not an ISO week such as 2025-W01", param_hint="--since")
+    if since is not None:
+        parse_week(since)  # a malformed week is a usage error before anything runs
     results: list[tuple[str, BatchResult]] = []
-    try:
-        if athletes:
-            for folder in athlete_folders(log_dir):
-                if interactive:
-                    typer.echo(f"{folder.name}:", err=True)
-                results.append((folder.name, run_batch(
-                    folder, out / folder.name, db=out / folder.name / ATHLETE_DB_NAME, config_path=config, jobs=jobs,
-                    weeks=weeks, units=units.value, since=since, progress=show if interactive else None)))
-            write_athletes_index(out, results)
-        else:
-            results.append(("", run_batch(log_dir, out, db=db, config_path=config, jobs=jobs, weeks=weeks,
-                                          units=units.value, since=since, progress=show if interactive else None)))
-    except LockHeldError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(code=EXIT_LOCKED) from None
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    if athletes:
+        for folder in athlete_folders(log_dir):
+            if interactive:
+                typer.echo(f"{folder.name}:", err=True)
+            results.append((folder.name, run_batch(
+                folder, out / folder.name, db=out / folder.name / ATHLETE_DB_NAME, config_path=config, jobs=jobs,
+                weeks=weeks, units=units.value, since=since, progress=show if interactive else None)))
+        write_athletes_index(out, results)
+    else:
+        results.append(("", run_batch(log_dir, out, db=db, config_path=config, jobs=jobs, weeks=weeks,
+                                      units=units.value, since=since, progress=show if interactive else None)))
 
     new_failures = 0
     for name, result in results:

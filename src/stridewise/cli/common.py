@@ -5,14 +5,43 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
+from typer.core import TyperGroup
 
-from stridewise.errors import StridewiseError
+from stridewise.errors import LockHeldError, StridewiseError, UsageError
 
 if TYPE_CHECKING:
     from stridewise.store import Store
+
+# The exit codes of every command, decided here and nowhere else.
+EXIT_OK: Final = 0
+EXIT_ERROR: Final = 1  # a data or runtime error, including any file that could not be read in this run
+EXIT_USAGE: Final = 2  # a malformed option or argument (click uses 2 for its own usage errors too)
+EXIT_FLAGGED: Final = 3  # --fail-on found a flag at or above the given severity
+EXIT_LOCKED: Final = 75  # sysexits.h EX_TEMPFAIL: another batch holds the lock; try again later
+
+
+def exit_code_for(exc: StridewiseError) -> int:
+    """The one mapping from the core's exceptions to exit codes."""
+    if isinstance(exc, UsageError):
+        return EXIT_USAGE
+    if isinstance(exc, LockHeldError):
+        return EXIT_LOCKED
+    return EXIT_ERROR
+
+
+class StridewiseGroup(TyperGroup):
+    """The root command group: any :class:`StridewiseError` a command lets through becomes ``Error: ...`` on stderr
+    and its exit code, so that no command needs its own try/except."""
+
+    def invoke(self, ctx: Any) -> Any:  # a click Context (typer vendors click)
+        try:
+            return super().invoke(ctx)
+        except StridewiseError as exc:
+            raise fail(str(exc), exit_code_for(exc)) from None
+
 
 DbOption = Annotated[
     Path | None,
@@ -35,7 +64,7 @@ JobsOption = Annotated[
 ]
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
+def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
     """Print ``Error: message`` to stderr and return the Exit to raise."""
     typer.echo(f"Error: {message}", err=True)
     return typer.Exit(code=code)
@@ -43,11 +72,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 @contextmanager
 def open_store(db: Path | None) -> Iterator[Store]:
-    """Open the store, turning any stridewise error inside the block into a one-line message and exit 1."""
+    """Open the store (its errors reach the root group, which prints them)."""
     from stridewise.store import Store, default_db_path  # pandas loads only when a command needs the store
 
-    try:
-        with Store(db or default_db_path()) as store:
-            yield store
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    with Store(db or default_db_path()) as store:
+        yield store

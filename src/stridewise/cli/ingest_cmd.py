@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stridewise.cli.common import ConfigOption, DbOption, JobsOption, fail, open_store
-from stridewise.errors import StridewiseError
 
 if TYPE_CHECKING:
     from stridewise.ingest import IngestReport, Progress, ProgressCallback
@@ -32,10 +31,7 @@ def ingest(paths: PathsArgument, db: DbOption = None, config: ConfigOption = Non
     from stridewise.config import load_config
     from stridewise.ingest import ingest as run_ingest
 
-    try:
-        settings = load_config(config, paths).elevation
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    settings = load_config(config, paths).elevation
     with open_store(db) as store:
         report = run_ingest(paths, store, jobs=jobs, progress=_progress_printer(), settings=settings)
     typer.echo(summary_text(report))

@@ -82,7 +82,7 @@ def import_csv(
 
         stridewise pain import pain.csv
     """
-    from stridewise.risk.pain import import_pain_csv
+    from stridewise.store.pain_csv import import_pain_csv
 
     with open_store(db) as store:
         result = import_pain_csv(store, file)

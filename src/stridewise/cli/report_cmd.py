@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, fail
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths
 from stridewise.cli.ingest_cmd import summary_text
-from stridewise.errors import StridewiseError
 
 
 class UnitsChoice(StrEnum):
@@ -41,13 +40,10 @@ def report(
     from stridewise.api import load
     from stridewise.report import build_report, write_report
 
-    try:
-        log = load(paths or [], config=config, db=db, jobs=jobs)
-        chosen = log.week_or_latest(week)
-        bundle = build_report(log, chosen, weeks=weeks, units=units.value)
-        written = write_report(bundle, out)
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    log = load(paths or [], config=config, db=db, jobs=jobs)
+    chosen = log.week_or_latest(week)
+    bundle = build_report(log, chosen, weeks=weeks, units=units.value)
+    written = write_report(bundle, out)
     if log.ingest_report is not None and not log.ingest_report.ok:
         typer.echo(summary_text(log.ingest_report), err=True)
     typer.echo(f"Week {bundle.week}: {bundle.data['verdict']}")

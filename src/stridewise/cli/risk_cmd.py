@@ -8,12 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, fail
+from stridewise.cli.common import EXIT_FLAGGED, ConfigOption, DbOption, JobsOption, OptionalPaths
 from stridewise.cli.ingest_cmd import summary_text
-from stridewise.errors import StridewiseError
-
-# Exit code when --fail-on finds a flag at or above the given severity (0 ok, 1 data error, 2 usage error).
-EXIT_FLAGGED = 3
 
 
 class FailOn(StrEnum):
@@ -45,12 +41,9 @@ def check(
     from stridewise.risk import Severity, at_or_above, in_week
     from stridewise.weekcheck import week_report
 
-    try:
-        log = load(paths or [], config=config, db=db, jobs=jobs)
-        chosen = log.week_or_latest(week)
-        report = week_report(log, chosen)
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    log = load(paths or [], config=config, db=db, jobs=jobs)
+    chosen = log.week_or_latest(week)
+    report = week_report(log, chosen)
     failed = log.ingest_report is not None and not log.ingest_report.ok
     if failed and log.ingest_report is not None:
         typer.echo(summary_text(log.ingest_report), err=True)
@@ -90,11 +83,8 @@ def rules(
     if markdown:
         typer.echo(rules_markdown(), nl=False)
         return
-    try:
-        overrides = load_config(config).rules
-        validate_overrides(overrides)
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    overrides = load_config(config).rules
+    validate_overrides(overrides)
     for rule in RULES.values():
         lines = rule_lines(rule)
         if rule.id in overrides:

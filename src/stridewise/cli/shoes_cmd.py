@@ -12,7 +12,6 @@ import typer
 
 from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, fail, open_store
 from stridewise.cli.ingest_cmd import summary_text
-from stridewise.errors import StridewiseError
 from stridewise.frames import SURFACES
 
 shoes_app = typer.Typer(
@@ -65,11 +64,8 @@ def list_shoes(
     from stridewise.metrics.shoe_report import active_shoes, report_records, shoe_report, unassigned_runs
 
     today = as_of or date.today()
-    try:
-        log = load(paths or [], config=config, db=db, jobs=jobs)
-        report = shoe_report(log.activities, log.shoes, today=today)
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    log = load(paths or [], config=config, db=db, jobs=jobs)
+    report = shoe_report(log.activities, log.shoes, today=today)
     ingested = log.ingest_report
     if ingested is not None and not ingested.ok:
         typer.echo(summary_text(ingested), err=True)
@@ -138,10 +134,7 @@ def _edit_path(config: Path | None) -> Path:
 
     if config is not None:
         return config
-    try:
-        found = find_config()
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    found = find_config()
     return found or user_config_path()
 
 
@@ -186,24 +179,21 @@ def add(
     surfaces = _default_for(default_for)
     path = _edit_path(config)
     existed = path.is_file()
-    try:
-        notice_default, replace_default = limit_defaults(path)
-        notice = notice_km if notice_km is not None else notice_default
-        replace = replace_km if replace_km is not None else replace_default
-        if replace <= notice:
-            raise typer.BadParameter(f"must be above the notice limit ({notice:g} km)", param_hint="--replace-km")
-        add_shoe(path, Shoe(name=name.strip(), first_use=first_use, initial_km=initial_km, notice_km=notice,
-                            replace_km=replace, default_for=surfaces))
-        if not existed:
-            typer.echo(f"No config file was found; created {path}.")
-        typer.echo(f"Added {name.strip()!r} to {path}: notice at {notice:g} km, replace at {replace:g} km.")
-        if _store_exists(db):  # never create a store just to say it is empty
-            log = load(config=path, db=db)
-            report = shoe_report(log.activities, log.shoes, today=date.today())
-            row = report[report[NAME].str.lower() == name.strip().lower()].iloc[0]
-            typer.echo(f"It has {row[DISTANCE_KM]:.1f} km from {row[RUNS]} logged run(s) so far.")
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    notice_default, replace_default = limit_defaults(path)
+    notice = notice_km if notice_km is not None else notice_default
+    replace = replace_km if replace_km is not None else replace_default
+    if replace <= notice:
+        raise typer.BadParameter(f"must be above the notice limit ({notice:g} km)", param_hint="--replace-km")
+    add_shoe(path, Shoe(name=name.strip(), first_use=first_use, initial_km=initial_km, notice_km=notice,
+                        replace_km=replace, default_for=surfaces))
+    if not existed:
+        typer.echo(f"No config file was found; created {path}.")
+    typer.echo(f"Added {name.strip()!r} to {path}: notice at {notice:g} km, replace at {replace:g} km.")
+    if _store_exists(db):  # never create a store just to say it is empty
+        log = load(config=path, db=db)
+        report = shoe_report(log.activities, log.shoes, today=date.today())
+        row = report[report[NAME].str.lower() == name.strip().lower()].iloc[0]
+        typer.echo(f"It has {row[DISTANCE_KM]:.1f} km from {row[RUNS]} logged run(s) so far.")
 
 
 @shoes_app.command("retire")
@@ -227,19 +217,16 @@ def retire(
     day = on or date.today()
     path = _edit_path(config)
     existed = path.is_file()
-    try:
-        configured = load_config(path).shoes if existed else ()
-        known = next((s.name for s in configured if s.name.lower() == name.strip().lower()), None)
-        if known is None and (strava := _strava_shoe(name, db)) is not None:
-            notice, replace = limit_defaults(path)
-            add_shoe(path, Shoe(name=strava, retire=day, notice_km=notice, replace_km=replace))
-            if not existed:
-                typer.echo(f"No config file was found; created {path}.")
-            typer.echo(f"Declared {strava!r} (from Strava's gear) in {path}, retired on {day.isoformat()}.")
-            return
-        retire_shoe(path, name, day)
-    except StridewiseError as exc:
-        raise fail(str(exc)) from None
+    configured = load_config(path).shoes if existed else ()
+    known = next((s.name for s in configured if s.name.lower() == name.strip().lower()), None)
+    if known is None and (strava := _strava_shoe(name, db)) is not None:
+        notice, replace = limit_defaults(path)
+        add_shoe(path, Shoe(name=strava, retire=day, notice_km=notice, replace_km=replace))
+        if not existed:
+            typer.echo(f"No config file was found; created {path}.")
+        typer.echo(f"Declared {strava!r} (from Strava's gear) in {path}, retired on {day.isoformat()}.")
+        return
+    retire_shoe(path, name, day)
     typer.echo(f"Retired {known or name.strip()!r} on {day.isoformat()} in {path}.")
 
 

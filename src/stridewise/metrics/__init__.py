@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from stridewise.metrics.elevation import Elevation, ElevationSettings, measure_elevation
+from stridewise.config import ElevationSettings
+from stridewise.metrics.elevation import Elevation, measure_elevation
 from stridewise.metrics.summary import METRICS_VERSION, Summary, summarize
 
 __all__ = ["METRICS_VERSION", "ActivityMetrics", "ElevationSettings", "compute_metrics", "settings_key"]
@@ -22,6 +23,10 @@ __all__ = ["METRICS_VERSION", "ActivityMetrics", "ElevationSettings", "compute_m
 class ActivityMetrics:
     summary: Summary
     elevation: Elevation
+
+    def values(self) -> dict[str, float | str | None]:
+        """The metrics by column name, as the store keeps them (field names are the store's column names)."""
+        return {**asdict(self.summary), **asdict(self.elevation)}
 
 
 def settings_key(settings: ElevationSettings) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from stridewise import columns as col
+from stridewise.config import ElevationSettings
 from stridewise.model import track_distance_m
 
 RESAMPLE_STEP_M: Final = 5.0
@@ -26,35 +27,6 @@ VERTICAL_TOLERANCE_M: Final = 1.0
 # Fewer altitude points than this, or a track shorter than this, says nothing about terrain.
 MIN_ALTITUDE_POINTS: Final = 10
 MIN_TRACK_M: Final = 100.0
-
-
-@dataclass(frozen=True)
-class ElevationSettings:
-    """Tunable numbers; the defaults are EVIDENCE.md's, each overridable in the config file ([elevation])."""
-
-    downhill_grade_pct: float = -5.0  # EVIDENCE.md: grade <= -5% counts as descent
-    steep_grade_pct: float = -10.0  # EVIDENCE.md: grade <= -10% counts as steep
-    grade_window_m: float = 50.0  # EVIDENCE.md: grade over windows of at least 50 m
-    # Spike filter and smoothing lengths. Barometric: a 25 m median and mean keep short ramps intact. GPS: phone and
-    # watch GPS altitude wanders 3-5 m over minutes, so a 3 m error across 50 m would read as a 6% grade. With 400 m
-    # of smoothing, rolling roads (true grades -4%) stay under -5% in the sample logs (worst +2.6 points of downhill
-    # share, against +11 points with 150 m), at the cost of undercounting steep stretches shorter than ~1 km.
-    barometric_median_m: float = 25.0
-    barometric_smoothing_m: float = 25.0
-    gps_median_m: float = 50.0
-    gps_smoothing_m: float = 400.0
-    # Totals (ascent/descent) from GPS altitude: 150 m of smoothing and a 5 m hysteresis keep a flat 6 km road under
-    # 30 m of descent at 5 m of noise while a hilly profile stays within 15% (tests/test_elevation.py).
-    gps_totals_smoothing_m: float = 150.0
-    # Hysteresis for ascent/descent totals, applied to the despiked (not smoothed) trace. GoldenCheetah uses 3 m;
-    # on the barometric sessions in ../shared/real_logs, 1 m matches the devices' own totals best (median error
-    # +1.1%, 29 of 32 within 15%; 3 m undercounts by 13%). GPS traces wander too much for 1 m.
-    barometric_hysteresis_m: float = 1.0
-    gps_hysteresis_m: float = 5.0
-    # Downhill is counted only inside a descent that drops at least this much from a crest to the next hollow.
-    # GPS altitude wanders a few metres over a few hundred metres of a flat road; a real descent drops more.
-    barometric_min_descent_m: float = 3.0
-    gps_min_descent_m: float = 10.0
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from stridewise.parsers.tcx import parse_tcx
 # Bump when a parser change alters what is stored: the store re-parses files read by an older version.
 PARSER_VERSION: Final = 1
 
-ACTIVITY_SUFFIXES: Final = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 # A gzip member that inflates past this is not a training file (the largest real FIT files are tens of MB).
 MAX_INFLATED_BYTES: Final = 512 * 1024 * 1024
@@ -29,11 +28,6 @@ _READERS: Final[dict[Format, Callable[[bytes, str], list[Activity]]]] = {
     "gpx": parse_gpx,
     "tcx": parse_tcx,
 }
-
-
-def is_activity_name(name: str) -> bool:
-    """Whether a file name looks like an activity file (case-insensitive suffix check)."""
-    return name.lower().endswith(ACTIVITY_SUFFIXES)
 
 
 def sniff_format(data: bytes) -> Format | None:
@@ -89,4 +83,4 @@ def _gunzip(data: bytes, source: str) -> bytes:
     return out
 
 
-__all__ = ["ACTIVITY_SUFFIXES", "PARSER_VERSION", "is_activity_name", "parse_bytes", "sniff_format"]
+__all__ = ["PARSER_VERSION", "parse_bytes", "sniff_format"]

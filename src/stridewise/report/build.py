@@ -14,15 +14,16 @@ import jinja2
 import pandas as pd
 from matplotlib.figure import Figure
 
-from stridewise import __version__
 from stridewise import frames as f
-from stridewise.api import TrainingLog
+from stridewise.log import TrainingLog
 from stridewise.report.charts_for import report_card, report_charts
 from stridewise.report.units import Units, distance_in, distance_label
 from stridewise.risk.model import Evidence
 from stridewise.series import columns as sc
 from stridewise.series import week_label
+from stridewise.version import __version__
 from stridewise.weekcheck import week_report
+from stridewise.weeks import parse_week
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Width of the embedded chart images in pixels (sharp on a phone, small enough to keep the page light).
@@ -126,7 +127,7 @@ def render_html(log: TrainingLog, data: dict[str, Any], charts: list[dict[str, s
                 *, weeks: int) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                      autoescape=jinja2.select_autoescape(["html", "j2"]))
-    start = pd.Timestamp.fromisocalendar(int(data["week"][:4]), int(data["week"][6:]), 1)
+    start = pd.Timestamp(parse_week(data["week"]))
     flags = [{**flag, "value_text": _number(flag["value"]), "threshold_text": _number(flag["threshold"])}
              for flag in data["flags"]]
     week_rows = [w for w in data["weekly"] if w["week"] == data["week"]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Final
 
 import pandas as pd
@@ -30,6 +30,7 @@ from stridewise.report.charts import (
 from stridewise.report.units import Units, distance_in, distance_label
 from stridewise.risk.model import Evidence, Flag
 from stridewise.series import columns as c
+from stridewise.weeks import parse_week
 
 CARD_WIDTH_PX: Final = 1200  # wide enough for two lines of text per flag to fit on one; messaging apps keep it sharp
 MAX_FLAG_ROWS: Final = 5  # more rows and the card stops being glanceable; the rest are counted, not shown
@@ -84,7 +85,7 @@ def _week_line(week: str, weekly: pd.DataFrame, units: Units) -> str:
 
 def _header(ax: Axes, week: str, verdict: str, top: Flag | None, weekly: pd.DataFrame, units: Units) -> None:
     ax.axis("off")
-    monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    monday = parse_week(week)
     ax.text(0, 1, f"Training week {week}", transform=ax.transAxes, va="top", fontsize=17, fontweight="bold",
             color=s.INK)
     ax.text(1, 1, f"{monday:%a %d %b} \u2013 {monday + timedelta(days=6):%a %d %b %Y}", transform=ax.transAxes,

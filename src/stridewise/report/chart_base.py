@@ -7,7 +7,6 @@ themselves, so callers never pre-slice. Nothing here touches pyplot's global sta
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,9 +20,10 @@ from matplotlib.axes import Axes
 from matplotlib.container import Container
 from matplotlib.figure import Figure
 
-from stridewise.errors import ConfigError
+from stridewise.errors import UsageError
 from stridewise.report import style as s
 from stridewise.series import columns as c
+from stridewise.weeks import parse_week, week_label
 
 DEFAULT_WEEKS: Final = 12  # a training block: long enough to show a build-up, short enough to read each bar
 MAX_WEEK_TICKS: Final = 14  # more two-line week labels than this collide on a 900 px chart
@@ -63,17 +63,11 @@ class Window:
 
 def week_window(week: str, weeks: int = DEFAULT_WEEKS) -> Window:
     """The ``weeks`` ISO weeks ending with ``week`` (``"2026-W39"``)."""
-    match = re.fullmatch(r"(\d{4})-W(\d{2})", week)
-    if match is None:
-        raise ConfigError(f"week {week!r} is not an ISO week such as 2026-W47")
+    last_monday = parse_week(week)
     if weeks < 1:
-        raise ConfigError(f"a chart needs at least 1 week, not {weeks}")
-    try:
-        last_monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError as exc:
-        raise ConfigError(f"week {week!r} does not exist: {exc}") from exc
+        raise UsageError(f"a chart needs at least 1 week, not {weeks}")
     mondays = [last_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    labels = tuple(f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}" for m in mondays)
+    labels = tuple(week_label(m) for m in mondays)
     return Window(labels, mondays[0], last_monday + timedelta(days=6))
 
 

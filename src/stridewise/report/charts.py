@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from stridewise import frames as f
-from stridewise.api import START_LOCAL
+from stridewise.frames import START_LOCAL
 from stridewise.report import style as s
 from stridewise.report.chart_base import (
     DEFAULT_WEEKS,

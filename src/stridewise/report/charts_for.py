@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
 from matplotlib.figure import Figure
 
-from stridewise.api import TrainingLog
+from stridewise.log import TrainingLog
 from stridewise.metrics.shoe_report import shoe_report
 from stridewise.report.card import summary_card
 from stridewise.report.charts import (
@@ -24,6 +23,7 @@ from stridewise.report.charts import (
 )
 from stridewise.report.units import Units
 from stridewise.risk import RULES, in_week
+from stridewise.weeks import week_sunday
 
 
 def _spike_ratios(log: TrainingLog) -> tuple[float, float]:
@@ -33,7 +33,7 @@ def _spike_ratios(log: TrainingLog) -> tuple[float, float]:
 
 def _as_of(log: TrainingLog, week: str) -> date:
     """Projections are made from the week's last day, or the last day of data if the week is unfinished."""
-    sunday = pd.Timestamp.fromisocalendar(int(week[:4]), int(week[6:]), 7).date()
+    sunday = week_sunday(week)
     last = log.daily.index[-1].date() if not log.daily.empty else sunday
     return min(sunday, last) if last >= sunday - timedelta(days=6) else sunday
 

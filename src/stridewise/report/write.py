@@ -6,14 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from stridewise.errors import StridewiseError
-
-
-class ReportWriteError(StridewiseError):
-    def __init__(self, path: Path, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"cannot write {path}: {reason}")
+from stridewise.errors import ReportWriteError
 
 
 def _umask() -> int:

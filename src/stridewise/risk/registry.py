@@ -19,7 +19,7 @@ from stridewise.risk.model import Evidence, Flag, Severity
 
 @dataclass(frozen=True)
 class RuleInput:
-    """What every rule reads: the tables of :class:`stridewise.api.TrainingLog`."""
+    """What every rule reads: the tables of :class:`stridewise.log.TrainingLog`."""
 
     activities: pd.DataFrame
     daily: pd.DataFrame

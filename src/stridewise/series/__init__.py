@@ -8,7 +8,8 @@ from __future__ import annotations
 from stridewise.series.daily import daily_series, local_days
 from stridewise.series.load import LoadSettings, acwr_ewma, acwr_rolling, ewma, monotony, with_load
 from stridewise.series.runs import run_spikes
-from stridewise.series.weekly import week_label, weekly_series
+from stridewise.series.weekly import weekly_series
+from stridewise.weeks import week_label
 
 __all__ = [
     "LoadSettings",

@@ -12,6 +12,7 @@ from typing import Final
 import pandas as pd
 
 from stridewise.series import columns as sc
+from stridewise.weeks import week_label
 
 DAYS_PER_WEEK: Final = 7
 # Nielsen et al., JOSPT 2014 (EVIDENCE.md, weekly progression): progression against the previous week and, for
@@ -25,12 +26,6 @@ _SUMMED: Final[tuple[str, ...]] = (
 )
 # Daily load columns whose weekly value is the one on the week's Sunday.
 _SUNDAY_VALUES: Final[tuple[str, ...]] = (sc.ACWR_EWMA, sc.ACWR_ROLLING, sc.MONOTONY_7D)
-
-
-def week_label(day: pd.Timestamp) -> str:
-    """The ISO week of a day, e.g. ``2026-W43`` (the ISO year, which differs from the calendar year near 1 Jan)."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def weekly_series(daily: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,7 +22,6 @@ import platformdirs
 
 from stridewise import columns as col
 from stridewise.errors import StoreError
-from stridewise.metrics import ActivityMetrics
 from stridewise.model import Activity
 from stridewise.store.codec import decode_stream, encode_stream
 from stridewise.store.pain import PainEntry
@@ -35,6 +34,12 @@ DB_FILENAME: Final = "stridewise.sqlite3"
 DUPLICATE_MIN_OVERLAP: Final = 0.5
 # Richness: the format says most (FIT carries sport, sub-sport, device totals), then what the stream holds.
 _FORMAT_RICHNESS: Final = {"fit": 30, "tcx": 20, "gpx": 10}
+
+# One activity's metrics by column name (schema.METRICS_COLUMNS after the id and settings key); the metrics stage
+# builds it, the store only keeps it.
+MetricValues = Mapping[str, float | str | None]
+_INSERT_METRICS: Final = (f"INSERT OR REPLACE INTO metrics ({', '.join(METRICS_COLUMNS)}) "
+                          f"VALUES ({', '.join('?' * len(METRICS_COLUMNS))})")
 
 
 def default_db_path() -> Path:
@@ -173,7 +178,7 @@ class Store:
             conn.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE key = ?", (size, mtime_ns, key))
 
     def record_activities(self, key: str, size: int, mtime_ns: int, sha256: str, parser_version: int,
-                          activities: list[tuple[Activity, ActivityMetrics]], settings_key: str) -> list[int]:
+                          activities: list[tuple[Activity, MetricValues]], settings_key: str) -> list[int]:
         """Replace whatever the file held before with these activities; return their ids."""
         ids = []
         with self._transaction() as conn:
@@ -217,11 +222,8 @@ class Store:
         return activity_id
 
     @staticmethod
-    def _write_metrics(conn: sqlite3.Connection, activity_id: int, metrics: ActivityMetrics, settings_key: str) -> None:
-        s, e = metrics.summary, metrics.elevation
-        conn.execute("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (activity_id, settings_key, s.distance_m, s.duration_s, s.moving_time_s, s.distance_source,
-                      e.ascent_m, e.descent_m, e.downhill_m, e.steep_downhill_m))
+    def _write_metrics(conn: sqlite3.Connection, activity_id: int, values: MetricValues, settings_key: str) -> None:
+        conn.execute(_INSERT_METRICS, (activity_id, settings_key, *(values[c] for c in METRICS_COLUMNS[2:])))
 
     def failed_files(self, *, prefix: str = "") -> list[FileState]:
         rows = self._conn.execute("SELECT key, size, mtime_ns, sha256, status, reason, parser_version "
@@ -236,7 +238,7 @@ class Store:
                                   "WHERE m.settings_key IS NULL OR m.settings_key != ?", (settings_key,)).fetchall()
         return [int(r[0]) for r in rows]
 
-    def save_metrics(self, activity_id: int, metrics: ActivityMetrics, settings_key: str) -> None:
+    def save_metrics(self, activity_id: int, metrics: MetricValues, settings_key: str) -> None:
         with self._transaction() as conn:
             self._write_metrics(conn, activity_id, metrics, settings_key)
 
