@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,8 @@ from stridewise.store import Store
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TESTS_DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_LOGS = PROJECT_ROOT / "sample_logs"
-REAL_LOGS = PROJECT_ROOT.parent / "shared" / "real_logs"
+# STRIDEWISE_REAL_LOGS=/nowhere runs the suite as a clean clone without ../shared would.
+REAL_LOGS = Path(os.environ.get("STRIDEWISE_REAL_LOGS", PROJECT_ROOT.parent / "shared" / "real_logs"))
 REAL_LOGS_MISSING = f"real device files not found at {REAL_LOGS} (they live in ../shared/real_logs beside the project)"
 
 requires_real_logs = pytest.mark.skipif(not REAL_LOGS.is_dir(), reason=REAL_LOGS_MISSING)
