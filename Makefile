@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := build/demo
 
-.PHONY: demo test lint typecheck clean samples bench
+.PHONY: demo test test-sweep lint typecheck clean samples bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ typecheck: $(VENV)/.installed-test
 
 test: lint typecheck
 	$(BIN)/pytest
+
+# The long comparisons over every real file in ../shared/real_logs (CI runs them after `make test`).
+test-sweep: $(VENV)/.installed-test
+	$(BIN)/pytest -m sweep
 
 # Regenerate sample_logs/ from the committed generator (deterministic).
 samples: $(VENV)/.installed-test

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
-import os
 import functools
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,3 +73,21 @@ def fresh_store(tmp_path: Path) -> Store:
     store = Store(tmp_path / "store.sqlite3")
     yield store  # type: ignore[misc]
     store.close()
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample logs ingested once per test session. Tests copy it (:func:`sample_store_copy`) before writing."""
+    from stridewise.ingest import ingest
+
+    db = tmp_path_factory.mktemp("sample-store") / "store.sqlite3"
+    with Store(db) as store:
+        report = ingest([SAMPLE_LOGS], store, jobs=2)
+    assert report.ok, report.failures
+    return db
+
+
+def sample_store_copy(sample_store: Path, folder: Path) -> Path:
+    """A private copy of the session's sample store: re-ingesting sample_logs into it finds every file unchanged."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(sample_store, folder / "store.sqlite3"))

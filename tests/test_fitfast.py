@@ -22,6 +22,9 @@ from stridewise.parsers import fit, fitfast
 from stridewise.parsers.fitprofile import RECORD_FIELDS
 
 REAL_FIT_PARAMS = real_log_params("fit", ".fit", ".fit.gz") + real_log_params("broken", ".fit")
+# fitparse needs ~1 min for all of them: the whole-folder comparison is a sweep (`make test-sweep`, run by CI).
+SWEEP_FIT_PARAMS = [pytest.param(*p.values, id=p.id, marks=[*p.marks, pytest.mark.sweep])  # type: ignore[attr-defined]
+                    for p in REAL_FIT_PARAMS]
 # The small real device files kept in the repository: the equivalence runs on them in a clean clone too.
 DEVICE_FIT_PARAMS = [pytest.param(p, id=f"devices/{p.name}") for p in sorted((TESTS_DATA / "devices").glob("*.fit"))]
 # Real FIT files the fast decoder leaves to fitparse, with its reason. None today: all 87 take the fast path.
@@ -103,7 +106,7 @@ def _declined(path: Path) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("path", REAL_FIT_PARAMS + DEVICE_FIT_PARAMS)
+@pytest.mark.parametrize("path", SWEEP_FIT_PARAMS + DEVICE_FIT_PARAMS)
 def test_fast_decoder_gives_what_fitparse_gives(path: Path) -> None:
     data = _fit_bytes(path)
     if len(data) < 12:

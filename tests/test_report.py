@@ -15,7 +15,7 @@ from matplotlib import image as mpimg
 from typer.testing import CliRunner
 
 from builders import gpx, morning, straight_run
-from conftest import PROJECT_ROOT, SAMPLE_LOGS
+from conftest import PROJECT_ROOT, SAMPLE_LOGS, sample_store_copy
 from stridewise.cli import app
 
 runner = CliRunner()
@@ -26,9 +26,9 @@ CHARTS = ("weekly-distance", "spikes", "downhill", "surface", "shoes", "acwr")
 
 
 @pytest.fixture(scope="module")
-def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report_dir(tmp_path_factory: pytest.TempPathFactory, sample_store: Path) -> Path:
     out = tmp_path_factory.mktemp("report")
-    db = out / "store.sqlite3"
+    db = sample_store_copy(sample_store, out)
     result = runner.invoke(app, ["report", str(SAMPLE_LOGS), "--out", str(out), "--week", "2026-W39", "--db", str(db)])
     assert result.exit_code == 0, result.output
     return out

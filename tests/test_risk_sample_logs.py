@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import stridewise
-from conftest import SAMPLE_LOGS
+from conftest import SAMPLE_LOGS, sample_store_copy
 from stridewise.api import TrainingLog
 from stridewise.risk import RULES, Severity
 
@@ -30,8 +30,8 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def log(tmp_path_factory: pytest.TempPathFactory) -> TrainingLog:
-    return stridewise.load([SAMPLE_LOGS], db=tmp_path_factory.mktemp("risk") / "s.sqlite3", jobs=2)
+def log(tmp_path_factory: pytest.TempPathFactory, sample_store: Path) -> TrainingLog:
+    return stridewise.load([SAMPLE_LOGS], db=sample_store_copy(sample_store, tmp_path_factory.mktemp("risk")))
 
 
 def test_every_rule_fires_at_least_once(log: TrainingLog) -> None:

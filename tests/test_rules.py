@@ -3,6 +3,7 @@ sensible history raises nothing."""
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -97,12 +98,34 @@ def _road_only(weeks: int) -> list[dict[str, Any]]:
     return [run(at(day(7 * w + d)), 8, downhill_m=0, steep_downhill_m=0) for w in range(weeks) for d in (1, 3, 6)]
 
 
+EVERY_DAY_KM = [5.0, 8.0, 5.0, 8.0, 5.0, 8.0, 5.0]
+
+
 def _every_day() -> list[dict[str, Any]]:
-    return steady_weeks(3) + [run(at(day(21 + i)), 6 + 0.1 * (i % 2)) for i in range(7)]
+    return steady_weeks(3) + [run(at(day(21 + i)), km) for i, km in enumerate(EVERY_DAY_KM)]
 
 
-def _flag_value(data: RuleInput, rule: str) -> float:
-    return max(x.value for x in flags_of(data, rule))
+def _monotony_by_hand(data: RuleInput, rule: str) -> float:
+    # Foster: mean / population SD of the 7 days; every other 7-day window holds a rest day and scores lower.
+    return statistics.fmean(EVERY_DAY_KM) / statistics.pstdev(EVERY_DAY_KM)
+
+
+def _acwr_by_hand(data: RuleInput, rule: str) -> float:
+    """Williams et al. 2017 by hand: EWMA_t = l * x_t + (1 - l) * EWMA_t-1, l = 2 / (span + 1), started at the first
+    day of the series (the first run's day); the ratio 7-day / 28-day counts from the series' 28th day on."""
+    km_by_day: dict[int, float] = {}
+    for row in _spiky_days():
+        index = (row[frames.START_UTC].date() - day(0)).days
+        km_by_day[index] = km_by_day.get(index, 0.0) + row[frames.DISTANCE_M] / 1000
+    first = min(km_by_day)
+    acute = chronic = km_by_day[first]
+    peak = 0.0
+    for index in range(first + 1, max(km_by_day) + 1):
+        x = km_by_day.get(index, 0.0)
+        acute, chronic = acute + 2 / 8 * (x - acute), chronic + 2 / 29 * (x - chronic)
+        if index >= first + 27 and chronic > 0:
+            peak = max(peak, acute / chronic)
+    return peak
 
 
 def _share_over_norm(data: RuleInput, rule: str) -> float:
@@ -118,15 +141,16 @@ AT_THRESHOLD: list[tuple[str, str, Callable[[], list[dict[str, Any]]], Callable[
      lambda data, rule: 13_700 / 12_000, {}),  # longest of the previous 30 days: the 12 km Sundays
     ("weekly_progression", "max_increase", lambda: [*steady_weeks(4), run(at(day(29)), 20), run(at(day(30)), 20)],
      lambda data, rule: 40_000 / 34_000 - 1, {}),  # 34 km a week, then 40 km
-    ("acwr", "max_ratio", _spiky_days, _flag_value, {}),
+    ("acwr", "max_ratio", _spiky_days, _acwr_by_hand, {}),
     ("downhill_novelty", "ratio", _steep_saturdays, lambda data, rule: 330 / 250, {}),
     ("downhill_novelty", "min_steep_m", lambda: [*steady_weeks(5), run(at(day(36)), 10, downhill_m=900,
                                                                        steep_downhill_m=350, surface="trail")],
      lambda data, rule: 350.0, {}),  # no steep descent in the previous 30 days
     ("downhill_share", "ratio", _downhill_week, _share_over_norm, {"min_excess": 0.0}),
-    ("surface_change", "min_change", _trail_switch, _flag_value, {}),
+    # Steady weeks: 28 km road, 6 km trail. The first all-trail week moves half of |0 - 28/34| + |1 - 6/34| = 28/34.
+    ("surface_change", "min_change", _trail_switch, lambda data, rule: 28 / 34, {}),
     ("hard_surface", "min_road_share", lambda: _road_only(4), lambda data, rule: 1.0, {}),
-    ("monotony", "max_monotony", _every_day, _flag_value, {}),
+    ("monotony", "max_monotony", _every_day, _monotony_by_hand, {}),
 ]
 
 
