@@ -43,6 +43,17 @@ def test_check_prints_the_weeks_flags_and_fail_on_sets_exit_3(spiky_logs: Path, 
                                "--week", "2026-W28", "--fail-on", "elevated"]).exit_code == 0
 
 
+def test_an_old_unreadable_file_stays_listed_but_no_longer_hides_exit_3(spiky_logs: Path, tmp_path: Path) -> None:
+    (spiky_logs / "broken.gpx").write_text("<gpx><trk><trkseg><trkpt lat=")  # cut short: never readable
+    args = ["check", str(spiky_logs), "--db", str(tmp_path / "s.sqlite3"), "--fail-on", "high"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1  # new in this run: the cron job's owner must hear of it once
+    assert "broken.gpx" in first.stderr
+    again = runner.invoke(app, args)
+    assert again.exit_code == 3  # the 20 km spike is still high; the known failure is listed, not fatal
+    assert "broken.gpx" in again.stderr and "(unchanged since the last try)" in again.stderr
+
+
 def test_check_json_has_the_week_and_the_flag_fields(spiky_logs: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(spiky_logs), "--db", str(tmp_path / "s.sqlite3"), "--json"])
     report = json.loads(result.stdout)

@@ -44,8 +44,15 @@ class IngestReport:
     added_starts_utc: list[datetime] = field(default_factory=list)  # start of every activity added or re-read
 
     @property
+    def new_failures(self) -> list[Failure]:
+        """Files that failed in this run; a file that failed before and has not changed is listed, not new."""
+        return [f for f in self.failures if not f.unchanged]
+
+    @property
     def ok(self) -> bool:
-        return not self.failures
+        """No file failed in this run. Old failures stay listed (``failures``) but no longer fail the command, so a
+        nightly ``check --fail-on`` can still reach exit 3 once a folder holds one unreadable file."""
+        return not self.new_failures
 
 
 @dataclass(frozen=True)

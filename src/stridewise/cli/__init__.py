@@ -1,6 +1,7 @@
 """The command line: thin commands over the core. Only this package prints or exits.
 
-Exit codes: 0 ok; 1 a data or runtime error (including any file that could not be read); 2 a usage error;
+Exit codes (cli/common.py): 0 ok; 1 a data or runtime error (including a file that could not be read in this run);
+2 a usage error;
 3 ``check --fail-on`` found a flag at or above the given severity; 75 another batch holds the lock.
 """
 

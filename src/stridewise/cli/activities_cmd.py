@@ -30,7 +30,7 @@ def activities(
 
     log = load(paths or [], config=config, db=db, jobs=jobs)
     report = log.ingest_report
-    if report is not None and not report.ok:
+    if report is not None and report.failures:
         typer.echo(summary_text(report), err=True)
     derived: dict[int, dict[str, Any]] = {
         int(row["id"]): row for row in log.activities.to_dict(orient="records")}  # type: ignore[misc]

@@ -36,7 +36,7 @@ def ingest(paths: PathsArgument, db: DbOption = None, config: ConfigOption = Non
         report = run_ingest(paths, store, jobs=jobs, progress=_progress_printer(), settings=settings)
     typer.echo(summary_text(report))
     if not report.ok:
-        raise fail(f"{len(report.failures)} file(s) could not be read (listed above)")
+        raise fail(f"{len(report.new_failures)} file(s) could not be read (listed above)")
 
 
 def _progress_printer() -> ProgressCallback | None:

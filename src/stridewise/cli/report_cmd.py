@@ -44,7 +44,7 @@ def report(
     chosen = log.week_or_latest(week)
     bundle = build_report(log, chosen, weeks=weeks, units=units.value)
     written = write_report(bundle, out)
-    if log.ingest_report is not None and not log.ingest_report.ok:
+    if log.ingest_report is not None and log.ingest_report.failures:
         typer.echo(summary_text(log.ingest_report), err=True)
     typer.echo(f"Week {bundle.week}: {bundle.data['verdict']}")
     for path in written:

@@ -45,7 +45,7 @@ def check(
     chosen = log.week_or_latest(week)
     report = week_report(log, chosen)
     failed = log.ingest_report is not None and not log.ingest_report.ok
-    if failed and log.ingest_report is not None:
+    if log.ingest_report is not None and log.ingest_report.failures:
         typer.echo(summary_text(log.ingest_report), err=True)
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False) if as_json else "\n".join(report_lines(report)))
     if failed:

@@ -75,7 +75,7 @@ def list_shoes(
         unassigned = unassigned_runs(log.activities, today=today)
         typer.echo(_table_text(report_records(report), active_shoes(report), unassigned=unassigned, today=today))
     if ingested is not None and not ingested.ok:
-        raise fail(f"{len(ingested.failures)} file(s) could not be read (listed above)")
+        raise fail(f"{len(ingested.new_failures)} file(s) could not be read (listed above)")
 
 
 def _table_text(rows: list[dict[str, Any]], active: list[str], *, unassigned: int, today: date) -> str:
