@@ -6,9 +6,7 @@ is written, and it is written to a temporary file first, so a failed edit leaves
 
 from __future__ import annotations
 
-import os
 import stat
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import tomlkit.exceptions
 from tomlkit.items import AoT, Array, InlineTable, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
+from stridewise.atomic import write_atomic
 from stridewise.config import SHOE_NOTICE_KM, SHOE_REPLACE_KM, Shoe, parse_config
 from stridewise.errors import ConfigError
 
@@ -163,16 +162,5 @@ def _write(path: Path, document: TOMLDocument) -> None:
     text = tomlkit.dumps(document)
     parse_config(tomlkit.parse(text).unwrap(), path)  # never write a file that stridewise would refuse to read
     target = path.resolve()  # a symlinked config stays a symlink
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode) if target.exists() else NEW_FILE_MODE)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot write ({exc})") from exc
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else NEW_FILE_MODE
+    write_atomic(target, text.encode("utf-8"), mode=mode)

@@ -56,8 +56,8 @@ class UsageError(StridewiseError):
     """A command-line value is malformed (a week that does not exist, say): exit code 2, like any usage error."""
 
 
-class ReportWriteError(StridewiseError):
-    """A report file cannot be written (disk full, read-only folder)."""
+class WriteError(StridewiseError):
+    """A file (a report, the config) cannot be written: disk full, read-only folder."""
 
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path

@@ -27,7 +27,8 @@ MONOTONY_CAP: Final = 10.0
 
 @dataclass(frozen=True)
 class LoadSettings:
-    """The window lengths and cap, overridable from the config file; defaults are the published values."""
+    """The window lengths and cap; defaults are the published values. Not a config-file section: a notebook passes
+    its own to ``daily_series(..., load=LoadSettings(...))``."""
 
     acute_days: int = ACUTE_DAYS
     chronic_days: int = CHRONIC_DAYS
