@@ -87,9 +87,13 @@ def test_broken_files_give_a_clean_error_or_a_partial_activity_with_a_warning(pa
 
 
 def _running_in_manifest(row: dict[str, str]) -> bool | None:
-    """True for a single-sport run, False for a single other sport, None for multisport or unknown."""
+    """True for a single-sport run, False for a single other sport, None for multisport or unknown.
+
+    Unknown includes a session whose sport is ``generic``: the device recorded no sport, and the manifest's word comes
+    from the file's name, which is no truth to hold the classifier by pace to."""
     sport = row["sport_if_known"].lower()
-    if not sport or "multisport" in sport or "unknown" in sport or "?" in sport or "+" in sport:
+    if (not sport or "multisport" in sport or "unknown" in sport or "?" in sport or "+" in sport
+            or "sport=generic" in sport):
         return None
     return sport.startswith(("running", "run"))
 
@@ -106,9 +110,7 @@ def test_runs_and_non_runs_are_told_apart_as_the_manifest_says() -> None:
         is_run = any(a.is_run for a in result)
         if is_run != expected:
             wrong.append(f"{name}: manifest {row['sport_if_known']!r}, got {[a.sport for a in result]}")
-    # The fenix 6 file is a 29-record, 193 m warm-up at 10:49 min/km with session sport generic: walking pace.
-    assert wrong == ["fit/sportstracker__Garmin_Fenix_6-Running.fit: manifest 'running (session sport=generic; "
-                     "per file name)', got ['walking']"]
+    assert wrong == []
 
 
 @pytest.mark.parametrize("activity", real_fit_activity_params(
