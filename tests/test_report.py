@@ -74,7 +74,7 @@ def test_miles_change_the_numbers_shown(tmp_path: Path, report_dir: Path) -> Non
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "report-2026-W39.json").read_text())
     assert data["units"] == "mi"
-    ultra = [r for r in data["runs"] if r["distance"].startswith("21.")]
+    ultra = [r for r in data["week_runs"] if r["distance"].startswith("21.")]
     assert ultra and ultra[0]["distance"] == "21.14 mi"  # 34,015 m measured / 1609.344 m per mile
 
 

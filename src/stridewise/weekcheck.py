@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Final
 
+from stridewise import frames as f
 from stridewise.log import TrainingLog
 from stridewise.risk import Severity, in_week
 from stridewise.risk.advice import ADVICE_ALWAYS
@@ -14,6 +16,18 @@ from stridewise.risk.pain import (
     flags_before,
     personal_evidence,
 )
+from stridewise.weeks import parse_week
+
+# What the week held, in the check object's "status": flags of some severity, nothing to flag, no counted run,
+# or a week that has not begun. The report colours the last two neutrally: nothing recorded is not "safe".
+STATUS_FLAGGED: Final = "flagged"
+STATUS_CLEAR: Final = "clear"
+STATUS_NO_RUNS: Final = "no_runs"
+STATUS_FUTURE: Final = "future"
+
+
+def week_sunday(monday: date) -> date:
+    return monday + timedelta(days=6)
 
 _VERDICT_WORDS = {Severity.HIGH: "High", Severity.ELEVATED: "Elevated", Severity.INFO: "For information"}
 
@@ -27,14 +41,57 @@ def verdict(flags: list[dict[str, Any]]) -> str:
     return f"{_VERDICT_WORDS[Severity(top['severity'])]}: {top['message']}{more}"
 
 
-def week_report(log: TrainingLog, week: str) -> dict[str, Any]:
-    """The check object for ``week``: flags sorted by severity, the verdict, and the always-advice."""
+def day_text(day: date) -> str:
+    """``Sun 2 Sep 2023``: the day as the check and the report write it."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _week_runs(log: TrainingLog, monday: date) -> tuple[int, float, date | None]:
+    """Counted runs in the week, their distance in metres, and the last run's local day up to the week's end."""
+    runs = log.activities[log.activities[f.IS_RUN]]
+    days = runs[f.LOCAL_DATE]
+    inside = (days >= monday) & (days <= week_sunday(monday))
+    before = days[days <= week_sunday(monday)]
+    last: date | None = max(before) if len(before) else None
+    return int(inside.sum()), float(runs.loc[inside, f.DISTANCE_M].fillna(0.0).sum()), last
+
+
+def empty_week_verdict(week: str, monday: date, today: date, last_run: date | None,
+                       first_run: date | None) -> tuple[str, str]:
+    """(status, sentence) for a week without a counted run: a future week, or nothing recorded."""
+    if monday > today:
+        since = f" (last run {day_text(last_run)})" if last_run else ""
+        return STATUS_FUTURE, f"{week} is in the future: nothing recorded yet{since}"
+    so_far = " so far" if today <= week_sunday(monday) else ""
+    if last_run is not None:
+        return STATUS_NO_RUNS, f"No runs recorded in {week}{so_far} (last run {day_text(last_run)})"
+    if first_run is not None:
+        return STATUS_NO_RUNS, f"No runs recorded in {week} (the first run recorded is on {day_text(first_run)})"
+    return STATUS_NO_RUNS, f"No runs recorded in {week}"
+
+
+def week_report(log: TrainingLog, week: str, *, today: date | None = None) -> dict[str, Any]:
+    """The check object for ``week``: flags sorted by severity, the verdict, the week's runs and distance.
+
+    A week without a counted run says so ("No runs recorded in 2026-W30 (last run Sun 2 Sep 2023).") rather than
+    "no warnings"; a week after ``today`` (default: today in the runner's zone) says it has not begun.
+    """
+    monday = parse_week(week)
+    today = today or datetime.now(log.zone).date()
     flags = [flag.to_json() for flag in in_week(log.flags, week)]
     counts = {s.value: sum(1 for f in flags if f["severity"] == s.value) for s in Severity}
+    runs, distance_m, last_run = _week_runs(log, monday)
+    status, line = (STATUS_FLAGGED if flags else STATUS_CLEAR), verdict(flags)
+    if runs == 0 and not flags:
+        all_runs = log.activities.loc[log.activities[f.IS_RUN], f.LOCAL_DATE]
+        status, line = empty_week_verdict(week, monday, today, last_run, min(all_runs) if len(all_runs) else None)
     pain = pain_summary(log)
     return {
         "week": week,
-        "verdict": verdict(flags),
+        "status": status,
+        "verdict": line,
+        "runs": runs,
+        "distance_m": round(distance_m, 1),
         "counts": counts,
         "flags": flags,
         "always": ADVICE_ALWAYS,

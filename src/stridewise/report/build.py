@@ -22,12 +22,15 @@ from stridewise.risk.model import Evidence
 from stridewise.series import columns as sc
 from stridewise.series import week_label
 from stridewise.version import __version__
-from stridewise.weekcheck import week_report
+from stridewise.weekcheck import STATUS_CLEAR, STATUS_FLAGGED, STATUS_FUTURE, STATUS_NO_RUNS, week_report
 from stridewise.weeks import parse_week
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Width of the embedded chart images in pixels (sharp on a phone, small enough to keep the page light).
 CHART_DPI = 110
+# The verdict's colour class when the week has no flag: green only when runs were checked and nothing was found.
+VERDICT_CLASS = {STATUS_CLEAR: "ok", STATUS_NO_RUNS: "none", STATUS_FUTURE: "none",
+                 STATUS_FLAGGED: "ok"}
 EVIDENCE_MEANING = {
     Evidence.COHORT.value: "A prospective cohort study of runners measured the association.",
     Evidence.WEAK.value: "Measured, but borderline, small, or in another sport.",
@@ -114,7 +117,7 @@ def report_data(log: TrainingLog, week: str, *, weeks: int, units: Units) -> dic
                                                           else round(float(value), 4))
         series.append(entry)
     data.update({"units": units, "weeks": len(series), "weekly": series,
-                 "runs": _runs_of_week(log, week, units), "data_quality": _quality(log, window),
+                 "week_runs": _runs_of_week(log, week, units), "data_quality": _quality(log, window),
                  "generator": f"stridewise {__version__}"})
     return data
 
@@ -134,10 +137,10 @@ def render_html(log: TrainingLog, data: dict[str, Any], charts: list[dict[str, s
     distance = week_rows[0][sc.RUN_DISTANCE_M] if week_rows else 0.0
     return environment.get_template("report.html.j2").render(
         week=data["week"], verdict=data["verdict"], counts=data["counts"], flags=flags, always=data["always"],
-        top_severity=flags[0]["severity"] if flags else "ok", evidence_meaning=EVIDENCE_MEANING,
+        top_severity=flags[0]["severity"] if flags else VERDICT_CLASS[data["status"]], evidence_meaning=EVIDENCE_MEANING,
         week_range=f"{start:%a %d %b} - {start + timedelta(days=6):%a %d %b %Y}", units=data["units"],
         week_distance=f"{distance_in(distance or 0.0, data['units']):.1f} {distance_label(data['units'])}",
-        runs_count=len(data["runs"]), runs=data["runs"], charts=charts, weeks=weeks, pain=pain,
+        runs_count=data["runs"], runs=data["week_runs"], charts=charts, weeks=weeks, pain=pain,
         quality=data["data_quality"], version=__version__)
 
 
@@ -149,5 +152,6 @@ def build_report(log: TrainingLog, week: str, *, weeks: int = 16, units: Units =
                "png_base64": base64.b64encode(figure_png(c.figure)).decode("ascii")}
               for c in report_charts(log, week, weeks=weeks, units=units)]
     html = render_html(log, data, charts, pain, weeks=weeks)
-    card = figure_png(report_card(log, week, data["verdict"], weeks=weeks, units=units), dpi=100)
+    card = figure_png(report_card(log, week, data["verdict"], weeks=weeks, units=units,
+                                  neutral=data["status"] in (STATUS_NO_RUNS, STATUS_FUTURE)), dpi=100)
     return ReportBundle(week, html, card, json.loads(json.dumps(data)))

@@ -83,7 +83,8 @@ def _week_line(week: str, weekly: pd.DataFrame, units: Units) -> str:
     return ", ".join(parts)
 
 
-def _header(ax: Axes, week: str, verdict: str, top: Flag | None, weekly: pd.DataFrame, units: Units) -> None:
+def _header(ax: Axes, week: str, verdict: str, top: Flag | None, weekly: pd.DataFrame, units: Units,
+            neutral: bool) -> None:
     ax.axis("off")
     monday = parse_week(week)
     ax.text(0, 1, f"Training week {week}", transform=ax.transAxes, va="top", fontsize=17, fontweight="bold",
@@ -94,7 +95,8 @@ def _header(ax: Axes, week: str, verdict: str, top: Flag | None, weekly: pd.Data
             color=s.DARK_GREY)
     lines = textwrap.wrap(" ".join(verdict.split()), VERDICT_CHARS)
     text = "\n".join([*lines[:1], shorten(" ".join(lines[1:]), VERDICT_CHARS)] if len(lines) > 1 else lines)
-    colour = s.SEVERITY_COLOUR[top.severity] if top is not None else s.BLUISH_GREEN
+    # Green says "runs were checked, nothing found"; a week with nothing recorded is grey, never green.
+    colour = s.SEVERITY_COLOUR[top.severity] if top is not None else s.GREY if neutral else s.BLUISH_GREEN
     ax.add_patch(FancyBboxPatch((0, 0.0), 0.006, 0.36, boxstyle="square,pad=0", transform=ax.transAxes,
                                 facecolor=colour, edgecolor="none", gid="verdict-bar"))
     ax.text(0.016, 0.18, text, transform=ax.transAxes, va="center", fontsize=12.5, color=s.INK, gid="verdict",
@@ -123,12 +125,13 @@ def _flag_rows(ax: Axes, flags: Sequence[Flag]) -> None:
 
 def summary_card(week: str, verdict: str, flags: Sequence[Flag], *, weekly: pd.DataFrame, runs: pd.DataFrame,
                  activities: pd.DataFrame, history: Sequence[Flag] | None = None, weeks: int = DEFAULT_WEEKS,
-                 ratios: tuple[float, float] = SPIKE_RATIOS, units: Units = "km") -> Figure:
+                 ratios: tuple[float, float] = SPIKE_RATIOS, units: Units = "km", neutral: bool = False) -> Figure:
     """The card for ``week``: ``verdict`` (one line, e.g. ``weekcheck.verdict``), the week's ``flags``, two charts.
 
     ``flags`` are shown most severe first (ties keep their order). ``history`` (default ``flags``) supplies the
     marks in the charts: weeks with a distance warning, runs with a single-run spike. ``weekly``, ``runs`` and
     ``activities`` are the ``TrainingLog`` tables; the charts cover the ``weeks`` weeks ending with ``week``.
+    ``neutral``: the week holds no counted run (or has not begun), so the verdict bar is grey, not green.
     """
     window = week_window(week, weeks)
     ordered = sorted(flags, key=lambda flag: -flag.severity.rank)
@@ -139,7 +142,7 @@ def summary_card(week: str, verdict: str, flags: Sequence[Flag], *, weekly: pd.D
     figure = s.new_figure(CARD_WIDTH_PX, sum(heights) + CARD_PADDING_PX, dpi=s.DPI, margin_px=CARD_MARGIN_PX)
     spec = figure.add_gridspec(len(heights), 1, height_ratios=heights)
     grid = iter([spec[row] for row in range(len(heights))])
-    _header(figure.add_subplot(next(grid)), week, verdict, ordered[0] if ordered else None, weekly, units)
+    _header(figure.add_subplot(next(grid)), week, verdict, ordered[0] if ordered else None, weekly, units, neutral)
     if flag_rows:
         _flag_rows(figure.add_subplot(next(grid)), ordered)
     draw_weekly_distance(figure.add_subplot(next(grid)), weekly, window, flagged_weeks=distance_warning_weeks(marks),

@@ -56,7 +56,8 @@ def report_charts(log: TrainingLog, week: str, *, weeks: int, units: Units) -> l
     return [*charts, pain] if pain is not None else charts
 
 
-def report_card(log: TrainingLog, week: str, verdict: str, *, weeks: int, units: Units) -> Figure:
+def report_card(log: TrainingLog, week: str, verdict: str, *, weeks: int, units: Units,
+                neutral: bool = False) -> Figure:
     return summary_card(week, verdict, in_week(log.flags, week), weekly=log.weekly, runs=log.runs,
                         activities=log.activities, history=log.flags, weeks=min(weeks, 12),
-                        ratios=_spike_ratios(log), units=units)
+                        ratios=_spike_ratios(log), units=units, neutral=neutral)
