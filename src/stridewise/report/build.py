@@ -137,7 +137,8 @@ def render_html(log: TrainingLog, data: dict[str, Any], charts: list[dict[str, s
     distance = week_rows[0][sc.RUN_DISTANCE_M] if week_rows else 0.0
     return environment.get_template("report.html.j2").render(
         week=data["week"], verdict=data["verdict"], counts=data["counts"], flags=flags, always=data["always"],
-        top_severity=flags[0]["severity"] if flags else VERDICT_CLASS[data["status"]], evidence_meaning=EVIDENCE_MEANING,
+        top_severity=flags[0]["severity"] if flags else VERDICT_CLASS[data["status"]],
+        evidence_meaning=EVIDENCE_MEANING,
         week_range=f"{start:%a %d %b} - {start + timedelta(days=6):%a %d %b %Y}", units=data["units"],
         week_distance=f"{distance_in(distance or 0.0, data['units']):.1f} {distance_label(data['units'])}",
         runs_count=data["runs"], runs=data["week_runs"], charts=charts, weeks=weeks, pain=pain,
