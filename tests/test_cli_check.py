@@ -101,7 +101,7 @@ def test_rules_lists_every_rule_with_thresholds_grade_and_source(tmp_path: Path)
     assert result.exit_code == 0
     assert "single_run_spike  [cohort; elevated, high]  Single-run spike" in result.stdout
     assert "    thresholds: elevated_ratio = 1.1, high_ratio = 2   (config: elevated_ratio = 1.2)" in result.stdout
-    assert result.stdout.count("    source: ") == 9
+    assert result.stdout.count("    source: ") == 10
     config.write_text("[rules.spike]\nratio = 1.2\n")
     bad = runner.invoke(app, ["rules", "--config", str(config)])
     assert bad.exit_code == 1 and "no such rule" in bad.stderr

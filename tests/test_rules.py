@@ -198,7 +198,9 @@ def test_unknown_rule_or_threshold_in_the_config_is_a_one_line_error() -> None:
         evaluate(data, {"single_run_spike": {"ratio": 1.2}})
 
 
-def test_the_registry_holds_the_nine_rules_of_the_contract() -> None:
+def test_the_registry_holds_the_ten_rules_of_the_contract() -> None:
     assert sorted(RULES) == sorted(["single_run_spike", "weekly_progression", "acwr", "downhill_novelty",
-                                    "downhill_share", "surface_change", "hard_surface", "worn_shoes", "monotony"])
-    assert all(Severity.HIGH not in RULES[r].severities for r in RULES if r != "single_run_spike")
+                                    "downhill_share", "surface_change", "hard_surface", "worn_shoes", "monotony",
+                                    "return_after_break"])
+    assert all(Severity.HIGH not in RULES[r].severities for r in RULES
+               if r not in ("single_run_spike", "return_after_break"))

@@ -67,10 +67,19 @@ def test_history_counts_from_the_first_activity_and_the_window_starts_exactly_30
 def test_an_earlier_run_the_same_day_counts_and_the_run_itself_does_not() -> None:
     activities = table([run(_day(0), 10), run(_day(40, 6), 14), run(_day(40, 18), 7)])
     spikes = run_spikes(activities)
-    # 06:00 on day 40: nothing in [day 10 06:00, day 40 06:00) -> longest 0, ratio NaN (no division by 0).
-    # 18:00: the 14 km of that morning is the longest -> 7 / 14 = 0.5.
-    assert spikes[sc.PREV_30D_LONGEST_M].tolist() == pytest.approx([np.nan, 0.0, 14 * KM], nan_ok=True)
-    assert _nan_or(spikes[sc.DISTANCE_SPIKE_RATIO]) == pytest.approx([np.nan, np.nan, 0.5], nan_ok=True)
+    # 06:00 on day 40: nothing in [day 10 06:00, day 40 06:00), a break: the 30 days up to the last run before it
+    # (day 0) hold 10 km -> 14 / 10. 18:00: the 14 km of that morning is the longest -> 7 / 14 = 0.5.
+    assert spikes[sc.PREV_30D_LONGEST_M].tolist() == pytest.approx([np.nan, 10 * KM, 14 * KM], nan_ok=True)
+    assert _nan_or(spikes[sc.DISTANCE_SPIKE_RATIO]) == pytest.approx([np.nan, 1.4, 0.5], nan_ok=True)
+    assert spikes[sc.SPIKE_REFERENCE].tolist() == ["none", "before_break", "previous_30_days"]
+
+
+def test_a_first_run_back_after_five_weeks_off_is_compared_with_the_level_before_the_break() -> None:
+    # 8 and 15 km in the 30 days up to day 40, then 35 days off, then 21 km: 21 / 15 = 1.4, not null.
+    activities = table([run(_day(0), 10), run(_day(20), 8), run(_day(40), 15), run(_day(75), 21)])
+    last = run_spikes(activities).iloc[-1]
+    assert (last[sc.PREV_30D_LONGEST_M], last[sc.DISTANCE_SPIKE_RATIO], last[sc.SPIKE_REFERENCE]) == (
+        15 * KM, pytest.approx(1.4), "before_break")
 
 
 def test_steep_downhill_ratio_against_the_largest_known_descent_of_the_window() -> None:

@@ -9,6 +9,7 @@ from stridewise import frames as f
 from stridewise.log import TrainingLog
 from stridewise.risk import Severity, in_week
 from stridewise.risk.advice import ADVICE_ALWAYS
+from stridewise.risk.breaks import Return, find_returns, return_covering
 from stridewise.risk.pain import (
     SEE_A_PROFESSIONAL,
     SEE_A_PROFESSIONAL_HEADING,
@@ -86,6 +87,11 @@ def week_report(log: TrainingLog, week: str, *, today: date | None = None) -> di
         all_runs = log.activities.loc[log.activities[f.IS_RUN], f.LOCAL_DATE]
         status, line = empty_week_verdict(week, monday, today, last_run, min(all_runs) if len(all_runs) else None)
     pain = pain_summary(log)
+    notes = [*pain["lines"], SEE_A_PROFESSIONAL_HEADING, *(f"- {s}" for s in pain["signs"])] if pain else []
+    returns = find_returns(log.activities)
+    back = return_covering(returns, week_sunday(monday)) or return_covering(returns, monday)
+    if back is not None:
+        notes.insert(0, not_meaningful(week, back))
     return {
         "week": week,
         "status": status,
@@ -96,8 +102,14 @@ def week_report(log: TrainingLog, week: str, *, today: date | None = None) -> di
         "flags": flags,
         "always": ADVICE_ALWAYS,
         "pain": pain,
-        "notes": [*pain["lines"], SEE_A_PROFESSIONAL_HEADING, *(f"- {s}" for s in pain["signs"])] if pain else [],
+        "notes": notes,
     }
+
+
+def not_meaningful(week: str, back: Return) -> str:
+    """Why the load indices are not shown as flags in one of the first weeks back after a break."""
+    return (f"The acute:chronic load ratio and monotony are not meaningful in {week}: it is one of your first "
+            f"{back.return_weeks} weeks back after {back.days_off} days without running.")
 
 
 def pain_summary(log: TrainingLog) -> dict[str, Any] | None:

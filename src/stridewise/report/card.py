@@ -125,7 +125,8 @@ def _flag_rows(ax: Axes, flags: Sequence[Flag]) -> None:
 
 def summary_card(week: str, verdict: str, flags: Sequence[Flag], *, weekly: pd.DataFrame, runs: pd.DataFrame,
                  activities: pd.DataFrame, history: Sequence[Flag] | None = None, weeks: int = DEFAULT_WEEKS,
-                 ratios: tuple[float, float] = SPIKE_RATIOS, units: Units = "km", neutral: bool = False) -> Figure:
+                 ratios: tuple[float, float] = SPIKE_RATIOS, units: Units = "km", neutral: bool = False,
+                 surge_min: float = s.CHANGE_HIGH_MIN) -> Figure:
     """The card for ``week``: ``verdict`` (one line, e.g. ``weekcheck.verdict``), the week's ``flags``, two charts.
 
     ``flags`` are shown most severe first (ties keep their order). ``history`` (default ``flags``) supplies the
@@ -146,7 +147,7 @@ def summary_card(week: str, verdict: str, flags: Sequence[Flag], *, weekly: pd.D
     if flag_rows:
         _flag_rows(figure.add_subplot(next(grid)), ordered)
     draw_weekly_distance(figure.add_subplot(next(grid)), weekly, window, flagged_weeks=distance_warning_weeks(marks),
-                         units=units, max_ticks=CARD_WEEK_TICKS)
+                         units=units, max_ticks=CARD_WEEK_TICKS, surge_min=surge_min)
     draw_spikes(figure.add_subplot(next(grid)), runs, activities, window, flagged_ids=spike_run_ids(marks),
                 ratios=ratios, units=units, max_ticks=CARD_DATE_TICKS)
     footer = figure.add_subplot(next(grid))

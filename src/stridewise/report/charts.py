@@ -40,6 +40,7 @@ from stridewise.report.chart_base import (
 )
 from stridewise.report.charts_terrain import downhill_chart, shoe_chart, surface_chart
 from stridewise.report.units import Units, distance_label, metres_per
+from stridewise.risk.breaks import Return
 from stridewise.risk.model import Flag
 from stridewise.risk.registry import RULES
 from stridewise.series import columns as c
@@ -61,17 +62,29 @@ TITLE_WEEKLY: Final = "Weekly running distance"
 TITLE_SPIKES: Final = "Each run against your longest run of the previous 30 days"
 TITLE_ACWR: Final = "Acute:chronic load ratio (descriptive only, not a risk prediction)"
 TITLE_PAIN: Final = "Pain journal over daily running distance"
-CAPTION_WEEKLY: Final = ("Colour and label: change from the previous week (steady within 10%). "
-                         "Outlined bars under a triangle: weeks with a distance warning.")
-CAPTION_SPIKES: Final = ("A run above the dashed line is more than 10% longer than your longest run of the 30 days "
-                         "before it (Frandsen et al. 2025); above the dash-dot line, twice as long.")
+
+
+def weekly_caption(surge_min: float = s.CHANGE_HIGH_MIN) -> str:
+    """The weekly distance chart's caption, with the weekly_progression threshold in force."""
+    return (f"Colour and label: change from the previous week (steady within {s.CHANGE_STEADY_MAX:.0%}, surge above "
+            f"{surge_min:.0%} or after a week without running). Outlined bars under a triangle: weeks with a "
+            f"distance warning.")
+
+
+def spike_caption(ratios: tuple[float, float] = SPIKE_RATIOS) -> str:
+    """The spike chart's caption, with the single_run_spike thresholds in force."""
+    return (f"A run above the dashed line is more than {ratios[0] - 1:.0%} longer than your longest run of the 30 "
+            f"days before it (Frandsen et al. 2025); above the dash-dot line, {ratios[1]:g} times as long. After 30 "
+            f"days without a run, the reference is the 30 days before the break.")
+
+
 CAPTION_ACWR: Final = ("The last 7 days' distance against the last 28 (EWMA) or the 21 days before (rolling). "
                        "The shaded 0.8-1.3 band comes from team sports; in runners it predicts nothing proven.")
 CAPTION_PAIN: Final = "Bars: running distance per day. Diamonds: the pain you recorded (0 none, 10 worst imaginable)."
 
 
 # Rules whose flags mark a week in the weekly distance chart: the ones about how far the runner ran.
-DISTANCE_RULES: Final = ("weekly_progression", "single_run_spike")
+DISTANCE_RULES: Final = ("weekly_progression", "single_run_spike", "return_after_break")
 SPIKE_RULE: Final = "single_run_spike"
 
 
@@ -86,56 +99,81 @@ def spike_run_ids(flags: Iterable[Flag]) -> set[int]:
 
 
 # --- 1. weekly distance ------------------------------------------------------------------------------------
-def _change_style(change: float) -> tuple[str, str]:
-    """Colour and hatch of a week's bar from its change against the previous week (NaN: no previous week)."""
+def _change_style(change: float, surge_min: float = s.CHANGE_HIGH_MIN) -> tuple[str, str]:
+    """Colour and hatch of a week's bar from its change against the previous week (NaN: no previous week).
+
+    A week after a week without running (a return after a break) gets ``inf``: it is a surge, never "steady".
+    """
     if math.isnan(change) or abs(change) <= s.CHANGE_STEADY_MAX:
         return s.CHANGE_STEADY, ""
     if change < 0:
         return s.CHANGE_DROP, ""
-    if change <= s.CHANGE_HIGH_MIN:
+    if change <= surge_min:
         return s.CHANGE_UP, s.CHANGE_UP_HATCH
     return s.CHANGE_SURGE, s.CHANGE_SURGE_HATCH
 
 
+def _change_text(change: float) -> str:
+    return "from 0" if math.isinf(change) else f"{change:+.0%}"
+
+
+def week_changes(weekly: pd.DataFrame, window: Window) -> np.ndarray:
+    """Each window week's change against the week before; ``inf`` after a full week without running."""
+    distance = weekly[c.RUN_DISTANCE_M].astype(float)
+    previous = distance.shift(1)
+    full_before = weekly[c.HISTORY_DAYS].shift(1) == 7
+    change = weekly[c.DISTANCE_CHANGE_VS_PREV_WEEK].astype(float).where(
+        ~(full_before & (previous == 0) & (distance > 0)), np.inf)
+    return change.reindex(list(window.weeks)).to_numpy(float)
+
+
 def draw_weekly_distance(ax: Axes, weekly: pd.DataFrame, window: Window, *, flagged_weeks: Collection[str] = (),
-                         units: Units = "km", max_ticks: int = MAX_WEEK_TICKS) -> None:
-    """Bars of weekly running distance coloured by the change from the previous week; ``flagged_weeks`` marked."""
+                         units: Units = "km", max_ticks: int = MAX_WEEK_TICKS,
+                         surge_min: float = s.CHANGE_HIGH_MIN) -> None:
+    """Bars of weekly running distance coloured by the change from the previous week; ``flagged_weeks`` marked.
+
+    ``surge_min``: the weekly_progression rule's ``max_increase`` (pass the config's if it overrides it).
+    """
     start_axes(ax, TITLE_WEEKLY, f"Distance ({distance_label(units)})")
     x = week_axis(ax, window, max_ticks)
     rows = window.weekly(weekly)
     height = rows[c.RUN_DISTANCE_M].to_numpy(float) / metres_per(units)
-    change = rows[c.DISTANCE_CHANGE_VS_PREV_WEEK].to_numpy(float)
+    change = week_changes(weekly, window) if not weekly.empty else np.full(len(window.weeks), np.nan)
     known = ~np.isnan(height)
     if not known.any():
         s.no_data(ax)
         return
     flagged = np.array([week in flagged_weeks for week in window.weeks]) & known
     for xi, h, ch, mark in zip(x[known], height[known], change[known], flagged[known], strict=True):
-        colour, hatch = _change_style(float(ch))
+        colour, hatch = _change_style(float(ch), surge_min)
         ax.bar(xi, h, width=0.72, color=colour, hatch=hatch, hatchcolor=s.HATCH_COLOUR,
                edgecolor=s.INK if mark else s.EDGE, linewidth=1.8 if mark else 0.5,
                hatch_linewidth=s.HATCH_LINEWIDTH, gid="weekly-distance")
         if not math.isnan(ch) and abs(ch) > s.CHANGE_STEADY_MAX:
-            ax.annotate(f"{ch:+.0%}", (xi, h), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=s.NOTE_PT, color=s.INK)
+            ax.annotate(_change_text(float(ch)), (xi, h), xytext=(0, 2), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=s.NOTE_PT, color=s.INK)
     top = float(np.nanmax(height))
     headroom(ax, top, 1.32)
     ax.plot(x[flagged], np.full(int(flagged.sum()), top * 1.22), linestyle="none", marker="v", markersize=9,
             color=s.INK, gid="flagged-weeks")
     handles: list[Artist] = [
         Patch(facecolor=s.CHANGE_DROP, label="down >10%"), Patch(facecolor=s.CHANGE_STEADY, label="within 10%"),
-        Patch(facecolor=s.CHANGE_UP, hatch=s.CHANGE_UP_HATCH, hatchcolor=s.HATCH_COLOUR, label="up 10-30%"),
-        Patch(facecolor=s.CHANGE_SURGE, hatch=s.CHANGE_SURGE_HATCH, hatchcolor=s.HATCH_COLOUR, label="up >30%")]
+        Patch(facecolor=s.CHANGE_UP, hatch=s.CHANGE_UP_HATCH, hatchcolor=s.HATCH_COLOUR,
+              label=f"up 10-{surge_min:.0%}"),
+        Patch(facecolor=s.CHANGE_SURGE, hatch=s.CHANGE_SURGE_HATCH, hatchcolor=s.HATCH_COLOUR,
+              label=f"up >{surge_min:.0%} or from 0")]
     if flagged.any():
         handles.append(Line2D([], [], linestyle="none", marker="v", color=s.INK, label="distance warning"))
     legend_above(ax, handles)
 
 
 def weekly_distance_chart(weekly: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEKS,
-                          flagged_weeks: Collection[str] = (), units: Units = "km") -> Chart:
+                          flagged_weeks: Collection[str] = (), units: Units = "km",
+                          surge_min: float = s.CHANGE_HIGH_MIN) -> Chart:
     """Chart 1: weekly running distance; ``flagged_weeks`` (ISO labels) are outlined and marked with a triangle."""
-    chart, ax = new_chart("weekly-distance", TITLE_WEEKLY, CAPTION_WEEKLY)
-    draw_weekly_distance(ax, weekly, week_window(week, weeks), flagged_weeks=flagged_weeks, units=units)
+    chart, ax = new_chart("weekly-distance", TITLE_WEEKLY, weekly_caption(surge_min))
+    draw_weekly_distance(ax, weekly, week_window(week, weeks), flagged_weeks=flagged_weeks, units=units,
+                         surge_min=surge_min)
     return chart
 
 
@@ -186,20 +224,28 @@ def spike_chart(runs: pd.DataFrame, activities: pd.DataFrame, *, week: str, week
                 flagged_ids: Collection[int] = (), ratios: tuple[float, float] = SPIKE_RATIOS,
                 units: Units = "km") -> Chart:
     """Chart 2: every run against the longest of its previous 30 days; ``flagged_ids`` (activity ids) marked."""
-    chart, ax = new_chart("spikes", TITLE_SPIKES, CAPTION_SPIKES)
+    chart, ax = new_chart("spikes", TITLE_SPIKES, spike_caption(ratios))
     draw_spikes(ax, runs, activities, week_window(week, weeks), flagged_ids=flagged_ids, ratios=ratios, units=units)
     return chart
 
 
 # --- 6. acute:chronic ratio --------------------------------------------------------------------------------
-def acwr_chart(daily: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEKS) -> Chart:
-    """Chart 6: the daily acute:chronic ratios (EWMA and rolling) with the 0.8-1.3 band shaded."""
-    chart, ax = new_chart("acwr", TITLE_ACWR, CAPTION_ACWR)
+def acwr_chart(daily: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEKS,
+               returns: Sequence[Return] = ()) -> Chart:
+    """Chart 6: the daily acute:chronic ratios (EWMA and rolling) with the 0.8-1.3 band shaded.
+
+    ``returns`` (``risk.breaks.find_returns``): the first weeks back after a break are left blank, not meaningful.
+    """
     window = week_window(week, weeks)
+    rows = window.daily(daily)
+    quiet = np.array([any(r.covers(d.date()) for r in returns) for d in rows.index], dtype=bool)
+    caption = CAPTION_ACWR + (" Blank in the first weeks back after a break: not meaningful there." if quiet.any()
+                              else "")
+    chart, ax = new_chart("acwr", TITLE_ACWR, caption)
     start_axes(ax, TITLE_ACWR, "Ratio (acute / chronic, no unit)")
     date_axis(ax, window, "Date")
-    rows = window.daily(daily)
-    values = rows[[c.ACWR_EWMA, c.ACWR_ROLLING]].to_numpy(float)
+    values = rows[[c.ACWR_EWMA, c.ACWR_ROLLING]].to_numpy(float, copy=True)
+    values[quiet] = np.nan
     if np.isnan(values).all():
         s.no_data(ax, "Not enough history for the ratio (it needs 4 weeks)")
         ax.set_ylim(0, 2)

@@ -23,12 +23,17 @@ from stridewise.report.charts import (
 )
 from stridewise.report.units import Units
 from stridewise.risk import RULES, in_week
+from stridewise.risk.breaks import find_returns
 from stridewise.weeks import week_sunday
 
 
 def _spike_ratios(log: TrainingLog) -> tuple[float, float]:
     params = RULES["single_run_spike"].params(log.config.rules.get("single_run_spike"))
     return params["elevated_ratio"], params["high_ratio"]
+
+
+def _surge_min(log: TrainingLog) -> float:
+    return RULES["weekly_progression"].params(log.config.rules.get("weekly_progression"))["max_increase"]
 
 
 def _as_of(log: TrainingLog, week: str) -> date:
@@ -42,14 +47,15 @@ def report_charts(log: TrainingLog, week: str, *, weeks: int, units: Units) -> l
     """The report's charts in reading order; the pain chart only where pain was recorded in these weeks."""
     flagged_weeks = distance_warning_weeks(log.flags)
     charts = [
-        weekly_distance_chart(log.weekly, week=week, weeks=weeks, flagged_weeks=flagged_weeks, units=units),
+        weekly_distance_chart(log.weekly, week=week, weeks=weeks, flagged_weeks=flagged_weeks, units=units,
+                              surge_min=_surge_min(log)),
         spike_chart(log.runs, log.activities, week=week, weeks=weeks, flagged_ids=spike_run_ids(log.flags),
                     ratios=_spike_ratios(log), units=units),
         downhill_chart(log.weekly, week=week, weeks=weeks, units=units),
         surface_chart(log.weekly, week=week, weeks=weeks, units=units),
         shoe_chart(shoe_report(log.activities, log.shoes, today=_as_of(log, week)), today=_as_of(log, week),
                    units=units),
-        acwr_chart(log.daily, week=week, weeks=weeks),
+        acwr_chart(log.daily, week=week, weeks=weeks, returns=find_returns(log.activities)),
     ]
     pain = pain_chart(log.daily, [(entry.day, entry.level) for entry in log.pain], week=week, weeks=weeks,
                       units=units)
@@ -60,4 +66,4 @@ def report_card(log: TrainingLog, week: str, verdict: str, *, weeks: int, units:
                 neutral: bool = False) -> Figure:
     return summary_card(week, verdict, in_week(log.flags, week), weekly=log.weekly, runs=log.runs,
                         activities=log.activities, history=log.flags, weeks=min(weeks, 12),
-                        ratios=_spike_ratios(log), units=units, neutral=neutral)
+                        ratios=_spike_ratios(log), units=units, neutral=neutral, surge_min=_surge_min(log))

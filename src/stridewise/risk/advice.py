@@ -16,6 +16,9 @@ SOURCE_SURFACE: Final = ("Seed articles (asphalt all year; road-to-trail switch)
                          "Taunton et al., BJSM 2003 found surface not significant")
 SOURCE_SHOES: Final = ("300-500 miles (480-800 km) retail/coaching figure; Verdejo & Mills 2004; Malisoux et al., "
                        "Scand J Med Sci Sports 2015: rotating pairs, HR 0.61")
+SOURCE_RETURN: Final = ("van der Worp et al., PLoS One 2015;10(2):e0114937 (systematic review, 15 cohorts): "
+                        "restarting running is a risk factor; no study gives a threshold for the first weeks back, the "
+                        "severities copy the spike rule (Frandsen 2025)")
 SOURCE_MONOTONY: Final = "Foster, Med Sci Sports Exerc 1998;30:1164-1168 (monotony); the 2.0 cut-off is coaching lore"
 
 ADVICE_LOAD: Final = ("Build gradually: 3-4 running days a week and cross-training on the others; don't raise distance "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from stridewise.risk import rules_load, rules_shoes, rules_terrain  # noqa: F401  (registration by import)
+from stridewise.risk import rules_break, rules_load, rules_shoes, rules_terrain  # noqa: F401  (registration by import)
 from stridewise.risk.model import Flag, Severity
 from stridewise.risk.registry import RULES, RuleInput, validate_overrides
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from stridewise import frames as f
@@ -17,6 +18,7 @@ from stridewise.risk.advice import (
     SOURCE_MONOTONY,
     SOURCE_NIELSEN,
 )
+from stridewise.risk.breaks import find_returns
 from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.risk.registry import Rule, RuleInput, Threshold, register
 from stridewise.series import columns as sc
@@ -42,11 +44,16 @@ def week_end(week_start: pd.Timestamp) -> date:
     return end
 
 
+_REFERENCE_WORDS = {sc.REFERENCE_PREVIOUS_30D: "the previous 30 days",
+                    sc.REFERENCE_BEFORE_BREAK: "the 30 days before your break"}
+
+
 @register(Rule(
     "single_run_spike", "Single-run spike", Evidence.COHORT, (Severity.ELEVATED, Severity.HIGH), SOURCE_FRANDSEN,
     ADVICE_LOAD, {"elevated_ratio": Threshold(1.10, "run distance / longest run of the previous 30 days"),
                   "high_ratio": Threshold(2.0, "the same ratio at which the flag is high")}))
 def single_run_spike(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
+    """After 30 days or more without a run, the reference is the longest run of the 30 days before the break."""
     flags = []
     for index, run in data.runs.iterrows():
         ratio = run[sc.DISTANCE_SPIKE_RATIO]
@@ -59,7 +66,7 @@ def single_run_spike(data: RuleInput, params: Mapping[str, float], rule: Rule) -
             Severity.HIGH if high else Severity.ELEVATED, week=week_label(pd.Timestamp(day)), day=day,
             value=float(ratio), threshold=threshold, activity_id=int(at(data.activities, index, f.ID)),
             message=f"Your {km(run[f.DISTANCE_M])} run on {day:%a %d %b} was {ratio:.2f} x your longest run of "
-                    f"the previous 30 days ({km(run[sc.PREV_30D_LONGEST_M])})."))
+                    f"{_REFERENCE_WORDS[run[sc.SPIKE_REFERENCE]]} ({km(run[sc.PREV_30D_LONGEST_M])})."))
     return flags
 
 
@@ -88,6 +95,8 @@ def weekly_progression(data: RuleInput, params: Mapping[str, float], rule: Rule)
     "acwr", "Acute:chronic load ratio (descriptive)", Evidence.WEAK, (Severity.INFO,), SOURCE_ACWR, ADVICE_LOAD,
     {"max_ratio": Threshold(1.5, "7-day EWMA / 28-day EWMA of daily running distance")}))
 def acwr(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
+    """Not evaluated in the first weeks back after a break (see `return_after_break`): the chronic window is
+    then mostly the break, and the ratio says nothing but "you were away"."""
     return _weekly_peak(data, rule, sc.ACWR_EWMA, params["max_ratio"], Severity.INFO,
                         "Your acute:chronic load ratio reached {value:.2f} on {day:%a %d %b} (7/28-day EWMA); "
                         "descriptive only: in runners its link to injury is unproven.")
@@ -97,6 +106,7 @@ def acwr(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]
     "monotony", "Monotony: too few rest or easy days", Evidence.CONVENTION, (Severity.INFO,), SOURCE_MONOTONY,
     ADVICE_REST, {"max_monotony": Threshold(2.0, "mean / SD of the last 7 days' distances (capped at 10)")}))
 def monotony(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
+    """Not evaluated in the first weeks back after a break, like `acwr`."""
     return _weekly_peak(data, rule, sc.MONOTONY_7D, params["max_monotony"], Severity.INFO,
                         "Your 7-day training monotony reached {value:.1f} on {day:%a %d %b}: the days were too alike, "
                         "with too few rest or easy days.")
@@ -104,8 +114,12 @@ def monotony(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[F
 
 def _weekly_peak(data: RuleInput, rule: Rule, column: str, limit: float, severity: Severity,
                  template: str) -> list[Flag]:
-    """One flag per ISO week whose highest daily ``column`` value is at or above ``limit``."""
+    """One flag per ISO week whose highest daily ``column`` value is at or above ``limit``, outside the first weeks
+    back after a break (where the value is not meaningful)."""
+    returns = find_returns(data.activities)
     values = data.daily[column]
+    if returns:
+        values = values.mask(np.array([any(r.covers(day.date()) for r in returns) for day in values.index], bool))
     flags = []
     for week, group in values.groupby(values.index.map(week_label)):
         if group.isna().all() or group.max() < limit:

@@ -58,12 +58,17 @@ WEEKLY_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 # --- per-run table: one row per run, the activities table's index kept ------------------------------------
-PREV_30D_LONGEST_M: Final = "prev_30d_longest_m"  # longest run in the 30 days before this one's start
+PREV_30D_LONGEST_M: Final = "prev_30d_longest_m"  # longest run in the 30 days before this one (or before a break)
 DISTANCE_SPIKE_RATIO: Final = "distance_spike_ratio"  # distance_m / prev_30d_longest_m
+SPIKE_REFERENCE: Final = "spike_reference"  # which 30 days prev_30d_longest_m covers: one of SPIKE_REFERENCES
+REFERENCE_PREVIOUS_30D: Final = "previous_30_days"  # the 30 days before the run
+REFERENCE_BEFORE_BREAK: Final = "before_break"  # no run in those 30 days: the 30 days up to the last run before
+REFERENCE_NONE: Final = "none"  # the history before the run is shorter than 30 days, or holds no run
+SPIKE_REFERENCES: Final = (REFERENCE_PREVIOUS_30D, REFERENCE_BEFORE_BREAK, REFERENCE_NONE)
 PREV_30D_MAX_STEEP_DOWNHILL_M: Final = "prev_30d_max_steep_downhill_m"  # largest steep descent of those runs
 STEEP_DOWNHILL_SPIKE_RATIO: Final = "steep_downhill_spike_ratio"  # steep_downhill_m / its 30-day maximum
 
 RUN_COLUMNS: Final[tuple[str, ...]] = (
     frames.START_UTC, frames.DISTANCE_M, frames.STEEP_DOWNHILL_M, PREV_30D_LONGEST_M, DISTANCE_SPIKE_RATIO,
-    PREV_30D_MAX_STEEP_DOWNHILL_M, STEEP_DOWNHILL_SPIKE_RATIO,
+    SPIKE_REFERENCE, PREV_30D_MAX_STEEP_DOWNHILL_M, STEEP_DOWNHILL_SPIKE_RATIO,
 )

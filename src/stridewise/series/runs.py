@@ -24,7 +24,10 @@ def run_spikes(activities: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS
     The window of a run is ``[start - window_days, start)`` in absolute time: the run itself and runs starting
     at the same instant are out, earlier runs the same day are in. Cross-training never counts.
 
-    - prev_30d_longest_m: the longest run in the window; 0 when the window holds no run;
+    - prev_30d_longest_m: the longest run in the window. When the window holds no run (a break of ``window_days``
+      or more), the longest run of the ``window_days`` up to the last run before the break: a first run back is
+      compared with the level before the break, never left without a reference (``spike_reference`` says which);
+      0 when no run came before at all;
     - distance_spike_ratio = distance_m / prev_30d_longest_m (1.2 = 20% longer); NaN when the denominator is 0;
     - prev_30d_max_steep_downhill_m: the largest steep_downhill_m of the window's runs with altitude; NaN when
       none of them had altitude, 0 when the window holds no run;
@@ -44,6 +47,7 @@ def run_spikes(activities: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS
     steep = out[frames.STEEP_DOWNHILL_M].to_numpy(dtype=float)
     longest = np.full(len(runs), np.nan)
     max_steep = np.full(len(runs), np.nan)
+    reference = np.full(len(runs), sc.REFERENCE_NONE, dtype=object)
     if not runs.empty:
         starts = _utc_instants(runs[frames.START_UTC])
         history_start = _utc_instants(activities[frames.START_UTC]).min()
@@ -52,11 +56,19 @@ def run_spikes(activities: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS
         highs = np.searchsorted(starts, starts, side="left")
         full_history = starts - history_start >= window
         for i, (low, high) in enumerate(zip(lows, highs, strict=True)):
-            if full_history[i]:
-                longest[i] = _window_max(distance[low:high])
-                max_steep[i] = _window_max(steep[low:high])
+            if not full_history[i]:
+                continue
+            max_steep[i] = _window_max(steep[low:high])
+            if high > low:
+                longest[i], reference[i] = _window_max(distance[low:high]), sc.REFERENCE_PREVIOUS_30D
+            elif high > 0:  # a break: the 30 days that end with the last run before it
+                before = int(np.searchsorted(starts, starts[high - 1] - window, side="left"))
+                longest[i], reference[i] = _window_max(distance[before:high]), sc.REFERENCE_BEFORE_BREAK
+            else:
+                longest[i] = 0.0
     out[sc.PREV_30D_LONGEST_M] = longest
     out[sc.DISTANCE_SPIKE_RATIO] = _ratio(distance, longest)
+    out[sc.SPIKE_REFERENCE] = reference
     out[sc.PREV_30D_MAX_STEEP_DOWNHILL_M] = max_steep
     out[sc.STEEP_DOWNHILL_SPIKE_RATIO] = _ratio(steep, max_steep)
     return out[list(sc.RUN_COLUMNS)]
