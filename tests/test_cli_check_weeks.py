@@ -56,8 +56,7 @@ def test_a_future_week_says_it_is_in_the_future(old_log: tuple[Path, str]) -> No
 
 def test_a_week_that_does_not_exist_is_a_usage_error(old_log: tuple[Path, str]) -> None:
     code, out, err = check(old_log, "--week", "2018-W53")
-    assert (code, out, err) == (2, "", "Error: week '2018-W53' does not exist (the last ISO week of 2018 is "
-                                       "2018-W52)\n")
+    assert (code, out, err) == (2, "", "Error: week '2018-W53' does not exist: 2018 has 52 ISO weeks\n")
     code, _, _ = check(old_log, "--week", "2020-W53")  # 2020 has 53 ISO weeks
     assert code == 0
 
