@@ -19,6 +19,7 @@ import platformdirs
 
 from stridewise.errors import ConfigError
 from stridewise.frames import SURFACES
+from stridewise.units import DEFAULT_UNITS, Units, as_units
 
 CONFIG_FILENAME: Final = "stridewise.toml"
 CONFIG_ENV: Final = "STRIDEWISE_CONFIG"
@@ -91,6 +92,7 @@ class Config:
     surface_rules: tuple[SurfaceRule, ...] = ()
     osm_extract: Path | None = None
     rules: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # per-rule threshold overrides
+    units: Units = DEFAULT_UNITS  # distances a person reads: "km" or "mi" (flag > config > km)
 
     def zone(self) -> ZoneInfo:
         """The runner's time zone: the configured one, else the system's."""
@@ -158,13 +160,17 @@ def load_config(explicit: Path | None = None, log_paths: Iterable[Path] = ()) ->
 
 def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "config"
-    known = {"timezone", "elevation", "shoes", "shoe_limits", "surface_rules", "osm", "rules"}
+    known = {"timezone", "units", "elevation", "shoes", "shoe_limits", "surface_rules", "osm", "rules"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
     timezone = data.get("timezone")
     if timezone is not None and not isinstance(timezone, str):
         raise ConfigError(f"{where}: timezone must be a string such as 'Europe/Zurich'")
+    try:
+        units = as_units(data.get("units", DEFAULT_UNITS))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     limits = _table(data, "shoe_limits", where)
     notice = _number(limits, "notice_km", SHOE_NOTICE_KM, where)
     replace = _number(limits, "replace_km", SHOE_REPLACE_KM, where)
@@ -172,6 +178,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     config = Config(
         path=path,
         timezone=timezone,
+        units=units,
         elevation=_elevation(_table(data, "elevation", where), where),
         shoes=tuple(_shoe(item, where, notice, replace) for item in _list(data, "shoes", where)),
         surface_rules=tuple(_surface_rule(item, where) for item in _list(data, "surface_rules", where)),

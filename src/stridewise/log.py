@@ -53,7 +53,7 @@ class TrainingLog:
     @cached_property
     def flags(self) -> list[Flag]:
         """Every risk flag over the whole history (thresholds from the config's [rules.*] tables)."""
-        data = RuleInput(self.activities, self.daily, self.weekly, self.runs, self.shoes)
+        data = RuleInput(self.activities, self.daily, self.weekly, self.runs, self.shoes, units=self.config.units)
         return evaluate(data, self.config.rules)
 
     def week_or_latest(self, week: str | None = None, *, today: date | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -81,16 +82,32 @@ def shoe_report(activities: pd.DataFrame, shoes: Sequence[Shoe], *, today: date)
     return report
 
 
-def _row(shoe: Shoe, days: list[date], km: np.ndarray[Any, np.dtype[np.float64]], today: date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Wear:
+    """One pair's wear on ``today``: the one computation behind the shoe report and the worn_shoes flags."""
+
+    distance_km: float  # initial_km + the runs up to today
+    recent_km: float  # the runs of the rate window that ends on today
+    rate_km_per_day: float  # recent_km / the window's days (0 for a retired pair: it will not be run in)
+    notice_date: date | None  # the day the pair crossed notice_km, or will at the current rate; None: unknown
+    replace_date: date | None
+    status: str  # one of STATUSES
+
+
+def shoe_wear(shoe: Shoe, days: Sequence[date], km: np.ndarray[Any, np.dtype[np.float64]], *, today: date,
+              window_days: int = RATE_WINDOW_DAYS) -> Wear:
+    """The pair's wear on ``today`` from its runs (local ``days``, oldest first, none after today, and their
+    ``km``). The rate is the distance of the ``window_days`` days that end on today, spread over them."""
     cumulative_km = shoe.initial_km + np.cumsum(km)
     distance_km = shoe.initial_km + float(km.sum())
-    window_start = today - timedelta(days=RATE_WINDOW_DAYS - 1)
+    window_start = today - timedelta(days=window_days - 1)
     recent_km = float(sum(k for day, k in zip(days, km, strict=True) if day >= window_start))
     retired = shoe.retire is not None and shoe.retire <= today
+    rate = 0.0 if retired else recent_km / window_days
 
     def reaches(limit_km: float) -> date | None:
-        return _limit_date(limit_km, shoe.initial_km, days, cumulative_km, distance_km,
-                           rate_km_per_day=0.0 if retired else recent_km / RATE_WINDOW_DAYS, today=today)
+        return _limit_date(limit_km, shoe.initial_km, list(days), cumulative_km, distance_km,
+                           rate_km_per_day=rate, today=today)
 
     if retired:
         status = STATUS_RETIRED
@@ -100,12 +117,18 @@ def _row(shoe: Shoe, days: list[date], km: np.ndarray[Any, np.dtype[np.float64]]
         status = STATUS_NOTICE
     else:
         status = STATUS_OK
+    return Wear(distance_km, recent_km, recent_km / window_days, reaches(shoe.notice_km), reaches(shoe.replace_km),
+                status)
+
+
+def _row(shoe: Shoe, days: list[date], km: np.ndarray[Any, np.dtype[np.float64]], today: date) -> dict[str, Any]:
+    wear = shoe_wear(shoe, days, km, today=today)
     return {
-        NAME: shoe.name, DISTANCE_KM: distance_km, INITIAL_KM: shoe.initial_km, RUNS: len(days),
-        FIRST_RUN: days[0] if days else None, LAST_RUN: days[-1] if days else None, KM_LAST_28D: recent_km,
-        RATE_KM_PER_DAY: recent_km / RATE_WINDOW_DAYS, NOTICE_KM: shoe.notice_km, REPLACE_KM: shoe.replace_km,
-        NOTICE_DATE: reaches(shoe.notice_km), REPLACE_DATE: reaches(shoe.replace_km), RETIRED_ON: shoe.retire,
-        STATUS: status,
+        NAME: shoe.name, DISTANCE_KM: wear.distance_km, INITIAL_KM: shoe.initial_km, RUNS: len(days),
+        FIRST_RUN: days[0] if days else None, LAST_RUN: days[-1] if days else None, KM_LAST_28D: wear.recent_km,
+        RATE_KM_PER_DAY: wear.rate_km_per_day, NOTICE_KM: shoe.notice_km, REPLACE_KM: shoe.replace_km,
+        NOTICE_DATE: wear.notice_date, REPLACE_DATE: wear.replace_date, RETIRED_ON: shoe.retire,
+        STATUS: wear.status,
     }
 
 

@@ -14,7 +14,7 @@ SOURCE_DOWNHILL: Final = ("Gottschall & Kram, J Biomech 2005 (impact +54%, braki
                           "Sports Med 2020 (least-adapted runners, most damage); no study gives a threshold")
 SOURCE_SURFACE: Final = ("Seed articles (asphalt all year; road-to-trail switch); van der Worp et al., PLoS One 2015; "
                          "Taunton et al., BJSM 2003 found surface not significant")
-SOURCE_SHOES: Final = ("300-500 miles (480-800 km) retail/coaching figure; Verdejo & Mills 2004; Malisoux et al., "
+SOURCE_SHOES: Final = ("The 300-500 miles retail/coaching figure; Verdejo & Mills 2004; Malisoux et al., "
                        "Scand J Med Sci Sports 2015: rotating pairs, HR 0.61")
 SOURCE_RETURN: Final = ("van der Worp et al., PLoS One 2015;10(2):e0114937 (systematic review, 15 cohorts): "
                         "restarting running is a risk factor; no study gives a threshold for the first weeks back, the "
@@ -27,6 +27,8 @@ ADVICE_DOWNHILL: Final = "Cut back steep descents while you adapt, and keep your
 ADVICE_SURFACE: Final = ("Mix in trails and tracks; after a switch of surface, build up on the new one gradually and "
                          "check that your shoes or insoles suit your pronation.")
 ADVICE_SHOES: Final = "Replace the pair, and rotate two pairs."
+# Below the pair's own replace distance the pair is not due yet: plan, don't replace.
+ADVICE_SHOES_SOON: Final = "Plan a new pair before this one reaches its replace distance, and rotate two pairs."
 ADVICE_REST: Final = "Take 2-3 days of recovery after hard efforts and include easy days."
 ADVICE_ALWAYS: Final = ("Always: warm up, strengthen your core and hips, stretch hamstrings and hip flexors, and watch "
                         "your posture when sitting.")

@@ -15,6 +15,7 @@ import pandas as pd
 from stridewise.config import Shoe
 from stridewise.errors import ConfigError
 from stridewise.risk.model import Evidence, Flag, Severity
+from stridewise.units import DEFAULT_UNITS, Units, distance_text
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class RuleInput:
     runs: pd.DataFrame
     shoes: tuple[Shoe, ...]
     today: date | None = None  # projections (shoes) are made from this day; default the last day of data
+    units: Units = DEFAULT_UNITS  # the unit of the distances in flag messages (values stay in their own units)
+
+    def distance(self, metres: float, digits: int = 1) -> str:
+        """A distance for a flag message, in the runner's units."""
+        return distance_text(metres, self.units, digits)
 
 
 @dataclass(frozen=True)
@@ -59,9 +65,10 @@ class Rule:
         return values
 
     def flag(self, severity: Severity, *, week: str, day: date, value: float, threshold: float, message: str,
-             activity_id: int | None = None, shoe: str | None = None) -> Flag:
+             activity_id: int | None = None, shoe: str | None = None, advice: str | None = None) -> Flag:
+        """A flag of this rule; ``advice`` replaces the rule's own where a severity calls for other words."""
         return Flag(rule=self.id, severity=severity, evidence=self.evidence, week=week, day=day, value=value,
-                    threshold=threshold, message=message, advice=self.advice, source=self.source,
+                    threshold=threshold, message=message, advice=advice or self.advice, source=self.source,
                     activity_id=activity_id, shoe=shoe)
 
 

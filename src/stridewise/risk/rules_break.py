@@ -11,7 +11,7 @@ from stridewise.risk.advice import ADVICE_LOAD, SOURCE_RETURN
 from stridewise.risk.breaks import BREAK_DAYS, LEVEL_WEEKS, RETURN_WEEKS, find_returns
 from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.risk.registry import Rule, RuleInput, Threshold, register
-from stridewise.risk.rules_load import at, km, week_end
+from stridewise.risk.rules_load import at, week_end
 from stridewise.series import columns as sc
 from stridewise.series import week_label
 
@@ -35,6 +35,7 @@ def return_after_break(data: RuleInput, params: Mapping[str, float], rule: Rule)
     window is then mostly the break itself.
     """
     flags = []
+    dist = data.distance
     returns = find_returns(data.activities, break_days=params["break_days"], level_weeks=params["level_weeks"],
                            return_weeks=params["return_weeks"])
     for back in returns:
@@ -55,9 +56,10 @@ def return_after_break(data: RuleInput, params: Mapping[str, float], rule: Rule)
                 Severity.HIGH if high else Severity.ELEVATED, week=week,
                 day=week_end(at(data.weekly, week, sc.WEEK_START)),
                 value=value, threshold=params["high_ratio"] if high else params["elevated_ratio"],
-                message=f"Week {n + 1} back after {back.days_off} days without running: {km(distance)} in {week} "
-                        f"against {km(back.weekly_before_m)} a week before the break ({_ratio(week_ratio)}), "
-                        f"longest run {km(longest)} against {km(back.longest_before_m)} ({_ratio(run_ratio)})."))
+                message=f"Week {n + 1} back after {back.days_off} days without running: {dist(distance)} in "
+                        f"{week} against {dist(back.weekly_before_m)} a week before the break "
+                        f"({_ratio(week_ratio)}), longest run {dist(longest)} against "
+                        f"{dist(back.longest_before_m)} ({_ratio(run_ratio)})."))
     return flags
 
 

@@ -25,10 +25,6 @@ from stridewise.series import columns as sc
 from stridewise.series import week_label
 
 
-def km(metres: float) -> str:
-    return f"{metres / 1000:.1f} km"
-
-
 def at(frame: pd.DataFrame, row: object, column: str) -> Any:
     """One cell, for a row label taken from iterrows() (pandas-stubs types those labels as Hashable)."""
     return frame.loc[cast(Any, row), column]
@@ -65,8 +61,9 @@ def single_run_spike(data: RuleInput, params: Mapping[str, float], rule: Rule) -
         flags.append(rule.flag(
             Severity.HIGH if high else Severity.ELEVATED, week=week_label(pd.Timestamp(day)), day=day,
             value=float(ratio), threshold=threshold, activity_id=int(at(data.activities, index, f.ID)),
-            message=f"Your {km(run[f.DISTANCE_M])} run on {day:%a %d %b} was {ratio:.2f} x your longest run of "
-                    f"{_REFERENCE_WORDS[run[sc.SPIKE_REFERENCE]]} ({km(run[sc.PREV_30D_LONGEST_M])})."))
+            message=f"Your {data.distance(run[f.DISTANCE_M])} run on {day:%a %d %b} was {ratio:.2f} x your "
+                    f"longest run of {_REFERENCE_WORDS[run[sc.SPIKE_REFERENCE]]} "
+                    f"({data.distance(run[sc.PREV_30D_LONGEST_M])})."))
     return flags
 
 
@@ -87,7 +84,8 @@ def weekly_progression(data: RuleInput, params: Mapping[str, float], rule: Rule)
         base = row[sc.RUN_DISTANCE_M] / (1 + change)
         flags.append(rule.flag(
             Severity.ELEVATED, week=str(week), day=week_end(row[sc.WEEK_START]), value=float(change), threshold=limit,
-            message=f"You ran {km(row[sc.RUN_DISTANCE_M])} in {week}, {change:.0%} more than {what} ({km(base)})."))
+            message=f"You ran {data.distance(row[sc.RUN_DISTANCE_M])} in {week}, {change:.0%} more than {what} "
+                    f"({data.distance(base)})."))
     return flags
 
 

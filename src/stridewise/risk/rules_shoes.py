@@ -1,17 +1,17 @@
-"""Shoes run past their life."""
+"""Shoes run past their life: the flags read the same wear as the shoe report (metrics.shoe_report.shoe_wear)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 
-import pandas as pd
+import numpy as np
 
 from stridewise import frames as f
-from stridewise.risk.advice import ADVICE_SHOES, SOURCE_SHOES
+from stridewise.metrics.shoe_report import M_PER_KM, STATUS_NOTICE, STATUS_REPLACE, STATUS_RETIRED, shoe_wear
+from stridewise.risk.advice import ADVICE_SHOES, ADVICE_SHOES_SOON, SOURCE_SHOES
 from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.risk.registry import Rule, RuleInput, Threshold, register
-from stridewise.series import week_label
+from stridewise.weeks import week_label
 
 LOCAL_DATE = f.LOCAL_DATE
 
@@ -22,44 +22,46 @@ LOCAL_DATE = f.LOCAL_DATE
     {"horizon_days": Threshold(28, "days ahead in which a pair projected to reach its notice distance is named"),
      "rate_days": Threshold(28, "days of recent use the projection is based on")}))
 def worn_shoes(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
-    """Per shoe and week of use: past replace (elevated), past notice (info), or projected to reach notice soon.
-
-    Each pair's own limits come from the config ([[shoes]] notice_km / replace_km, default 500 / 800 km).
+    """Per shoe and week of use, on the week's last run: past replace (elevated, "replace the pair"), past notice
+    (info), or projected to reach notice within the horizon (info); the last two advise planning a new pair, never
+    replacing one still under its own limit. Each pair's own limits come from the config ([[shoes]] notice_km /
+    replace_km, default 500 / 800 km); the wear and its dates are the shoe report's (`stridewise shoes list`).
+    A retired pair is not flagged.
     """
     runs = data.activities[data.activities[f.IS_RUN] & data.activities[f.SHOE].notna()]
     flags: list[Flag] = []
     for shoe in data.shoes:
-        own = runs[runs[f.SHOE] == shoe.name].sort_values(f.START_UTC)
+        own = runs[runs[f.SHOE].astype(str).str.lower() == shoe.name.lower()].sort_values(LOCAL_DATE, kind="stable")
         if own.empty:
             continue
-        total_km = shoe.initial_km + own[f.DISTANCE_M].astype(float).cumsum() / 1000
-        days = pd.to_datetime(own[LOCAL_DATE])
-        for week, in_week in own.groupby(days.map(week_label).to_numpy()):
-            last = in_week.index[-1]
-            day = own.loc[last, LOCAL_DATE]
-            km_now = float(total_km[last])
-            if km_now >= shoe.replace_km:
+        days = list(own[LOCAL_DATE])
+        km = own[f.DISTANCE_M].fillna(0.0).to_numpy(float) / M_PER_KM
+        weeks = np.array([week_label(day) for day in days])
+        for week in dict.fromkeys(weeks):
+            last = int(np.flatnonzero(weeks == week)[-1])
+            day = days[last]
+            wear = shoe_wear(shoe, days[:last + 1], km[:last + 1], today=day, window_days=int(params["rate_days"]))
+            have = f"Your {shoe.name} have {data.distance(wear.distance_km * M_PER_KM, digits=0)} on them"
+            notice = data.distance(shoe.notice_km * M_PER_KM, digits=0)
+            if wear.status == STATUS_RETIRED:
+                continue
+            if wear.status == STATUS_REPLACE:
                 flags.append(rule.flag(
-                    Severity.ELEVATED, week=str(week), day=day, value=km_now, threshold=shoe.replace_km,
-                    shoe=shoe.name, message=f"Your {shoe.name} have {km_now:.0f} km on them, past the "
-                                            f"{shoe.replace_km:.0f} km at which pairs are usually replaced."))
-            elif km_now >= shoe.notice_km:
+                    Severity.ELEVATED, week=week, day=day, value=wear.distance_km, threshold=shoe.replace_km,
+                    shoe=shoe.name, message=f"{have}, past the {data.distance(shoe.replace_km * M_PER_KM, digits=0)} "
+                                            f"at which pairs are usually replaced."))
+            elif wear.status == STATUS_NOTICE:
                 flags.append(rule.flag(
-                    Severity.INFO, week=str(week), day=day, value=km_now, threshold=shoe.notice_km, shoe=shoe.name,
-                    message=f"Your {shoe.name} have {km_now:.0f} km on them, past {shoe.notice_km:.0f} km: "
-                            f"cushioning fades from here on."))
-            else:
-                recent = own[(days > pd.Timestamp(day) - pd.Timedelta(days=params["rate_days"]))
-                             & (days <= pd.Timestamp(day))]
-                rate_km_per_day = float(recent[f.DISTANCE_M].sum()) / 1000 / params["rate_days"]
-                if rate_km_per_day <= 0:
-                    continue
-                days_left = (shoe.notice_km - km_now) / rate_km_per_day
-                if days_left <= params["horizon_days"]:
-                    reach = day + timedelta(days=round(days_left))
-                    flags.append(rule.flag(
-                        Severity.INFO, week=str(week), day=day, value=km_now, threshold=shoe.notice_km,
-                        shoe=shoe.name, message=f"Your {shoe.name} have {km_now:.0f} km on them and, at "
-                                                f"{rate_km_per_day * 7:.0f} km a week, reach {shoe.notice_km:.0f} km "
-                                                f"around {reach:%d %b %Y}."))
+                    Severity.INFO, week=week, day=day, value=wear.distance_km, threshold=shoe.notice_km,
+                    shoe=shoe.name, advice=ADVICE_SHOES_SOON,
+                    message=f"{have}, past {notice}: cushioning fades from here on."))
+            elif wear.notice_date is not None and (wear.notice_date - day).days <= params["horizon_days"]:
+                per_week = data.distance(wear.rate_km_per_day * 7 * M_PER_KM, digits=0)
+                flags.append(rule.flag(
+                    Severity.INFO, week=week, day=day, value=wear.distance_km, threshold=shoe.notice_km,
+                    shoe=shoe.name, advice=ADVICE_SHOES_SOON,
+                    message=f"{have} and, at {per_week} a week, reach {notice} around {wear.notice_date:%d %b %Y}."))
     return flags
+
+
+
