@@ -6,6 +6,7 @@ and as the series stage reads it. Units live in the names; times are pandas UTC 
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import Final
 
 # --- activities table (one row per activity) ---------------------------------------------------------------
@@ -37,3 +38,9 @@ ACTIVITY_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 SURFACES: Final[tuple[str, ...]] = ("road", "trail", "track", "treadmill", "mixed", "unknown")
+
+
+def local_time(start_utc: datetime, zone: tzinfo) -> datetime:
+    """The one conversion to the runner's local time: the config zone (never the file's own offset), so that the
+    activity list, its JSON, the series and the flags put every activity on the same local day."""
+    return start_utc.astimezone(zone)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
-from stridewise.frames import SHOE, SHOE_SOURCE, SURFACE, SURFACE_SOURCE
+from stridewise.frames import SHOE, SHOE_SOURCE, SURFACE, SURFACE_SOURCE, local_time
 from stridewise.store import ActivityRecord
 
 
-def local_start(record: ActivityRecord, fallback: tzinfo | None = None) -> datetime:
-    """Start in local time: the file's own offset where it has one, else ``fallback`` (default: the system's)."""
-    if record.utc_offset_s is not None:
-        return record.start_utc.astimezone(timezone(timedelta(seconds=record.utc_offset_s)))
-    return record.start_utc.astimezone(fallback)
+def local_start(record: ActivityRecord, zone: tzinfo) -> datetime:
+    """Start in the runner's local time (the config zone), as the series and the flags count it."""
+    return local_time(record.start_utc, zone)
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -25,7 +23,7 @@ def _share(part: float | None, whole: float | None) -> float | None:
     return None if part is None or not whole else round(part / whole, 4)
 
 
-def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None,
+def activity_dict(record: ActivityRecord, zone: tzinfo,
                   derived: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One activity as JSON. ``derived``: surface and shoe (decided at load time, absent for duplicates)."""
     derived = derived or {}
@@ -38,7 +36,7 @@ def activity_dict(record: ActivityRecord, fallback: tzinfo | None = None,
         "is_run": record.is_run,
         "sport_source": record.sport_source,
         "start_utc": record.start_utc.isoformat(),
-        "start_local": local_start(record, fallback).isoformat(),
+        "start_local": local_start(record, zone).isoformat(),
         "utc_offset_known": record.utc_offset_s is not None,
         "distance_m": _round(record.distance_m),
         "distance_source": record.distance_source,

@@ -73,7 +73,7 @@ def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], co
     shoes = registered_shoes(config.shoes, [r.gear for r in counted if r.is_run])
     rows = []
     for r in counted:
-        local = r.start_utc.astimezone(zone)
+        local = f.local_time(r.start_utc, zone)
         surface = decide_surface(sub_sport=r.sub_sport, type_hint=r.type_hint, name=r.name, gear=r.gear,
                                  rules=config.surface_rules) if r.is_run else None
         shoe, shoe_source = (None, None)

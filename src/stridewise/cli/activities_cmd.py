@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, UnitsOption, apply_units
 from stridewise.cli.ingest_cmd import summary_text
 
 
@@ -15,6 +15,7 @@ def activities(
     paths: OptionalPaths = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list, one object per activity.")] = False,
     include_duplicates: Annotated[bool, typer.Option("--all", help="Include copies marked as duplicates.")] = False,
+    units: UnitsOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
     jobs: JobsOption = None,
@@ -27,8 +28,10 @@ def activities(
     """
     from stridewise.api import load
     from stridewise.jsonout import activity_dict, local_start
+    from stridewise.units import distance_in
 
-    log = load(paths or [], config=config, db=db, jobs=jobs)
+    log = apply_units(load(paths or [], config=config, db=db, jobs=jobs), units)
+    unit = log.config.units
     report = log.ingest_report
     if report is not None and report.failures:
         typer.echo(summary_text(report), err=True)
@@ -41,10 +44,13 @@ def activities(
     else:
         for r in records:
             extra = derived.get(r.id, {})
-            distance = f"{r.distance_m / 1000:7.2f} km" if r.distance_m is not None else "      - km"
+            distance = (f"{distance_in(r.distance_m, unit):7.2f} {unit}" if r.distance_m is not None
+                        else f"      - {unit}")
             descent = f"{r.descent_m:5.0f} m down" if r.descent_m is not None else "    - m down"
-            kind = r.sport + (f"/{extra.get('surface')}" if extra.get("surface") else "")
+            surface, shoe = (value if isinstance(value, str) else "" for value in (extra.get("surface"),
+                                                                                 extra.get("shoe")))
+            kind = r.sport + (f"/{surface}" if surface else "")
             typer.echo(f"{r.id:5d}  {local_start(r, log.zone):%Y-%m-%d %H:%M}  {kind:18s} {distance} {descent}  "
-                       f"{extra.get('shoe') or '':14s} {r.name or ''}")
+                       f"{shoe:14s} {r.name or ''}")
     if report is not None and not report.ok:
         raise typer.Exit(code=1)

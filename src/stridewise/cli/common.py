@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
@@ -13,6 +14,7 @@ from typer.core import TyperGroup
 from stridewise.errors import LockHeldError, StridewiseError, UsageError
 
 if TYPE_CHECKING:
+    from stridewise.log import TrainingLog
     from stridewise.store import Store
 
 # The exit codes of every command, decided here and nowhere else.
@@ -57,11 +59,33 @@ ConfigOption = Annotated[
     typer.Option("--config", help="The config file (TOML). Default: $STRIDEWISE_CONFIG, stridewise.toml in the log "
                                   "folder, else in the user config directory.", dir_okay=False, show_default=False),
 ]
+class UnitsChoice(StrEnum):
+    km = "km"
+    mi = "mi"
+
+
+UnitsOption = Annotated[
+    UnitsChoice | None,
+    typer.Option("--units", help="Distances in km or mi (default: units in the config, else km).",
+                 show_default=False),
+]
 JobsOption = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, help="Files parsed in parallel (default: the number of cores).",
                  show_default=False),
 ]
+
+
+def apply_units(log: TrainingLog, units: UnitsChoice | None) -> TrainingLog:
+    """``log`` with ``--units`` in force over the config's (flag > config > km); call before reading its flags."""
+    if units is not None:
+        from dataclasses import replace
+
+        from stridewise.units import as_units
+
+        log.config = replace(log.config, units=as_units(units.value))
+        log.__dict__.pop("flags", None)  # flag messages are worded in the units
+    return log
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, UnitsOption, apply_units
+from stridewise.cli.common import UnitsChoice as UnitsChoice  # batch_cmd imports it from here
 from stridewise.cli.ingest_cmd import summary_text
-
-
-class UnitsChoice(StrEnum):
-    km = "km"
-    mi = "mi"
-
 
 
 def report(
@@ -24,7 +18,7 @@ def report(
     week: Annotated[str | None, typer.Option("--week", help="ISO week such as 2026-W47 (default: this week, "
                                                             "else the last week with data).")] = None,
     weeks: Annotated[int, typer.Option("--weeks", min=4, max=260, help="Weeks shown in the charts.")] = 16,
-    units: Annotated[UnitsChoice, typer.Option("--units", help="Distances in km or mi.")] = UnitsChoice.km,
+    units: UnitsOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
     jobs: JobsOption = None,
@@ -40,9 +34,9 @@ def report(
     from stridewise.api import load
     from stridewise.report import build_report, write_report
 
-    log = load(paths or [], config=config, db=db, jobs=jobs)
+    log = apply_units(load(paths or [], config=config, db=db, jobs=jobs), units)
     chosen = log.week_or_latest(week)
-    bundle = build_report(log, chosen, weeks=weeks, units=units.value)
+    bundle = build_report(log, chosen, weeks=weeks, units=log.config.units)
     written = write_report(bundle, out)
     if log.ingest_report is not None and log.ingest_report.failures:
         typer.echo(summary_text(log.ingest_report), err=True)

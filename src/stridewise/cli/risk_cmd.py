@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from stridewise.cli.common import EXIT_FLAGGED, ConfigOption, DbOption, JobsOption, OptionalPaths
+from stridewise.cli.common import (
+    EXIT_FLAGGED,
+    ConfigOption,
+    DbOption,
+    JobsOption,
+    OptionalPaths,
+    UnitsOption,
+    apply_units,
+)
 from stridewise.cli.ingest_cmd import summary_text
 
 
@@ -25,6 +33,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print {week, flags, ...} as JSON.")] = False,
     fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 3 when a flag at or above this "
                                                                      "severity is present.")] = None,
+    units: UnitsOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
     jobs: JobsOption = None,
@@ -41,7 +50,7 @@ def check(
     from stridewise.risk import Severity, at_or_above, in_week
     from stridewise.weekcheck import week_report
 
-    log = load(paths or [], config=config, db=db, jobs=jobs)
+    log = apply_units(load(paths or [], config=config, db=db, jobs=jobs), units)
     chosen = log.week_or_latest(week)
     report = week_report(log, chosen)
     failed = log.ingest_report is not None and not log.ingest_report.ok

@@ -10,9 +10,19 @@ from typing import Annotated, Any, Final
 
 import typer
 
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, fail, open_store
+from stridewise.cli.common import (
+    ConfigOption,
+    DbOption,
+    JobsOption,
+    OptionalPaths,
+    UnitsOption,
+    apply_units,
+    fail,
+    open_store,
+)
 from stridewise.cli.ingest_cmd import summary_text
 from stridewise.frames import SURFACES
+from stridewise.units import Units
 
 shoes_app = typer.Typer(
     help="Shoes: the distance on each pair and when it reaches the worn-shoe limits (notice at 500 km, replace at "
@@ -24,6 +34,8 @@ shoes_app = typer.Typer(
 DEFAULT_FOR_CHOICES: Final = (*SURFACES, "running")
 _DAY_PATTERN: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 DAYS_PER_WEEK: Final = 7
+# EVIDENCE.md, worn shoes: "300-500 miles (480-800 km) is the common retail/coaching figure".
+SHOE_RANGE_KM: Final = (480.0, 800.0)
 
 
 def parse_day(value: str | date) -> date:
@@ -48,6 +60,7 @@ def list_shoes(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as a JSON list, one object per shoe.")]
     = False,
     as_of: Annotated[date | None, _day_option("--as-of", "Count runs up to this day (default: today).")] = None,
+    units: UnitsOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
     jobs: JobsOption = None,
@@ -64,7 +77,7 @@ def list_shoes(
     from stridewise.metrics.shoe_report import active_shoes, report_records, shoe_report, unassigned_runs
 
     today = as_of or date.today()
-    log = load(paths or [], config=config, db=db, jobs=jobs)
+    log = apply_units(load(paths or [], config=config, db=db, jobs=jobs), units)
     report = shoe_report(log.activities, log.shoes, today=today)
     ingested = log.ingest_report
     if ingested is not None and not ingested.ok:
@@ -73,26 +86,31 @@ def list_shoes(
         typer.echo(json.dumps(report_records(report), indent=2, ensure_ascii=False))
     else:
         unassigned = unassigned_runs(log.activities, today=today)
-        typer.echo(_table_text(report_records(report), active_shoes(report), unassigned=unassigned, today=today))
+        typer.echo(_table_text(report_records(report), active_shoes(report), unassigned=unassigned, today=today,
+                               units=log.config.units))
     if ingested is not None and not ingested.ok:
         raise fail(f"{len(ingested.new_failures)} file(s) could not be read (listed above)")
 
 
-def _table_text(rows: list[dict[str, Any]], active: list[str], *, unassigned: int, today: date) -> str:
+def _table_text(rows: list[dict[str, Any]], active: list[str], *, unassigned: int, today: date,
+                units: Units = "km") -> str:
     from stridewise.metrics.shoe_report import RATE_WINDOW_DAYS
+    from stridewise.units import km_in
 
     if not rows:
         return ("No shoes yet: declare one with `stridewise shoes add NAME`, or ingest a Strava export whose runs "
                 "name their gear.")
     width = max(len("shoe"), *(len(r["name"]) for r in rows))
-    lines = [f"{'shoe':{width}}  {'status':8} {'km':>7} {'runs':>5}  {'last run':10} {'km/week':>8}  limits"]
+    per = f"{units}/week"
+    lines = [f"{'shoe':{width}}  {'status':8} {units:>7} {'runs':>5}  {'last run':10} {per:>8}  limits"]
     for r in rows:
-        per_week = r["rate_km_per_day"] * DAYS_PER_WEEK
-        lines.append(f"{r['name']:{width}}  {r['status']:8} {r['distance_km']:7.1f} {r['runs']:5d}  "
-                     f"{r['last_run'] or '-':10} {per_week:8.1f}  {_limits_text(r)}")
-    lines.append(f"km/week: the last {RATE_WINDOW_DAYS // DAYS_PER_WEEK} weeks up to {today.isoformat()}. The "
-                 "limits are a rule of thumb (convention grade): shops and coaches say 480-800 km; no injury "
-                 "study gives the number.")
+        per_week = km_in(r["rate_km_per_day"] * DAYS_PER_WEEK, units)
+        lines.append(f"{r['name']:{width}}  {r['status']:8} {km_in(r['distance_km'], units):7.1f} {r['runs']:5d}  "
+                     f"{r['last_run'] or '-':10} {per_week:8.1f}  {_limits_text(r, units)}")
+    low, high = (km_in(SHOE_RANGE_KM[0], units), km_in(SHOE_RANGE_KM[1], units))
+    lines.append(f"{per}: the last {RATE_WINDOW_DAYS // DAYS_PER_WEEK} weeks up to {today.isoformat()}. The "
+                 f"limits are a rule of thumb (convention grade): shops and coaches say {low:.0f}-{high:.0f} {units}; "
+                 "no injury study gives the number.")
     if len(active) == 1:
         lines.append(f"Only one pair in use ({active[0]}): consider rotating two pairs. Runners who used more than "
                      "one pair had fewer injuries (Malisoux et al. 2015, HR 0.61).")
@@ -102,18 +120,21 @@ def _table_text(rows: list[dict[str, Any]], active: list[str], *, unassigned: in
     return "\n".join(lines)
 
 
-def _limits_text(r: dict[str, Any]) -> str:
+def _limits_text(r: dict[str, Any], units: Units = "km") -> str:
     """'passed notice on <date> (500 km)', 'replace at 800 km on <date>', or why there is no date."""
+    from stridewise.units import km_in
+
     retired = r["status"] == "retired"
     parts = [f"retired on {r['retired_on']}"] if retired else []
     undated: list[str] = []
     for label in ("notice", "replace"):
         limit_km, when = r[f"{label}_km"], r[f"{label}_date"]
+        limit = f"{km_in(limit_km, units):.0f} {units}"
         if r["distance_km"] >= limit_km:
-            parts.append(f"passed {label} on {when} ({limit_km:g} km)" if when
-                         else f"passed {label} before the first logged run ({limit_km:g} km)")
+            parts.append(f"passed {label} on {when} ({limit})" if when
+                         else f"passed {label} before the first logged run ({limit})")
         elif not retired:
-            (parts if when else undated).append(f"{label} at {limit_km:g} km" + (f" on {when}" if when else ""))
+            (parts if when else undated).append(f"{label} at {limit}" + (f" on {when}" if when else ""))
     if undated:
         parts.append(", ".join(undated) + ": no date (no runs in the last 4 weeks)")
     return "; ".join(parts)

@@ -1,5 +1,7 @@
 """Turn GPX/TCX bytes into text an XML parser accepts, repairing the two faults real exports have.
 
+Times written without a zone are noted too (the readers take them as UTC, as GPX 1.1 says times are).
+
 - Whitespace or a byte-order mark before the XML declaration (Polar Flow's TCX export): strict parsers reject
   the file although nothing is lost by stripping it.
 - A namespace prefix used but never declared (older Strava GPX exports write ``gpxdata:`` elements without
@@ -15,6 +17,10 @@ from typing import Final
 _DECLARED: Final = re.compile(r"\sxmlns:([A-Za-z_][\w.-]*)\s*=")
 _USED: Final = re.compile(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
 _ROOT_START: Final = re.compile(r"<(?![?!])[A-Za-z_][\w.:-]*")
+# A GPX <time> or TCX <Time>/<Id>/StartTime value with no "Z" and no offset: a local time whose zone is unknown.
+_NAIVE_TIME: Final = re.compile(
+    r"(?:<(?:\w+:)?(?:[Tt]ime|Id)>|StartTime=\")\s*\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*[<\"]")
+NAIVE_TIME_WARNING: Final = "times carry no time zone: read as UTC, so the local day may be wrong"
 # Prefixes that are always bound in XML.
 _BUILTIN: Final = frozenset({"xml", "xmlns"})
 
@@ -26,6 +32,8 @@ def decode_xml(data: bytes, warnings: list[str]) -> str:
     except UnicodeDecodeError:
         text = data.decode("latin-1")
         warnings.append("file is not valid UTF-8; read as Latin-1")
+    if _NAIVE_TIME.search(text):
+        warnings.append(NAIVE_TIME_WARNING)
     stripped = text.lstrip()
     if stripped.startswith("<?xml") and len(stripped) != len(text):
         warnings.append("repaired: whitespace before the XML declaration removed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 from stridewise import frames as f
 from stridewise.log import TrainingLog
 from stridewise.report.charts_for import report_card, report_charts
-from stridewise.report.units import Units, distance_in, distance_label
+from stridewise.report.units import Units, distance_in, distance_label, km_in
 from stridewise.risk.model import Evidence
 from stridewise.series import columns as sc
 from stridewise.series import week_label
@@ -126,13 +127,23 @@ def _number(value: float) -> str:
     return f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
 
 
+# Rules whose value and threshold are distances in km (the rest are ratios, shares or counts).
+KM_VALUE_RULES = ("worn_shoes",)
+
+
+def _measure(flag: dict[str, Any], key: str, units: Units) -> str:
+    if flag["rule"] in KM_VALUE_RULES:
+        return f"{km_in(flag[key], units):.0f} {units}"
+    return _number(flag[key])
+
+
 def render_html(log: TrainingLog, data: dict[str, Any], charts: list[dict[str, str]], pain: dict[str, Any] | None,
                 *, weeks: int) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                      autoescape=jinja2.select_autoescape(["html", "j2"]))
     start = pd.Timestamp(parse_week(data["week"]))
-    flags = [{**flag, "value_text": _number(flag["value"]), "threshold_text": _number(flag["threshold"])}
-             for flag in data["flags"]]
+    flags = [{**flag, "value_text": _measure(flag, "value", data["units"]),
+              "threshold_text": _measure(flag, "threshold", data["units"])} for flag in data["flags"]]
     week_rows = [w for w in data["weekly"] if w["week"] == data["week"]]
     distance = week_rows[0][sc.RUN_DISTANCE_M] if week_rows else 0.0
     return environment.get_template("report.html.j2").render(
@@ -146,7 +157,13 @@ def render_html(log: TrainingLog, data: dict[str, Any], charts: list[dict[str, s
 
 
 def build_report(log: TrainingLog, week: str, *, weeks: int = 16, units: Units = "km") -> ReportBundle:
-    """HTML page, PNG card and JSON for ``week`` over the ``weeks`` weeks ending with it."""
+    """HTML page, PNG card and JSON for ``week`` over the ``weeks`` weeks ending with it.
+
+    Every distance a person reads is in ``units``, flag messages included: a log whose config says otherwise is
+    copied with ``units`` (its flags are then evaluated again; pass a log already in ``units`` to avoid that).
+    """
+    if log.config.units != units:
+        log = dataclasses.replace(log, config=dataclasses.replace(log.config, units=units))
     data = report_data(log, week, weeks=weeks, units=units)
     pain = data["pain"]
     charts = [{"key": c.key, "title": c.title, "caption": c.caption,

@@ -31,8 +31,18 @@ TITLE_SHOES: Final = "Distance on each pair of shoes"
 CAPTION_DOWNHILL: Final = ("Bars: distance at -5% grade or steeper, and its steep part at -10% or steeper. "
                            "Line: that downhill as a share of the running distance with altitude data.")
 CAPTION_SURFACE: Final = "Running distance per surface, stacked: a sudden change of surface loads tissues differently."
-CAPTION_SHOES: Final = ("Notice at 500 km and replace at 800 km are conventions, not study results; "
-                        "dates after today are projected from the last 28 days.")
+CAPTION_SHOES_END: Final = ("are conventions, not study results; dates after today are projected from the last 28 "
+                            "days.")
+
+
+def shoe_caption(report: pd.DataFrame, units: Units = "km") -> str:
+    """The shoe chart's caption with the limits in force: one pair of limits, or "each pair's own"."""
+    limits = {(float(n), float(r)) for n, r in zip(report[sr.NOTICE_KM], report[sr.REPLACE_KM], strict=True)}
+    if len(limits) == 1:
+        ((notice, replace),) = limits
+        return (f"Notice at {km_in(notice, units):.0f} {units} and replace at {km_in(replace, units):.0f} {units} "
+                f"{CAPTION_SHOES_END}")
+    return f"Each pair's own notice and replace distances (the marks) {CAPTION_SHOES_END}"
 # Room per pair in the shoe chart: the bar, and a line of text above it.
 SHOE_ROW_PX: Final = 95
 
@@ -112,7 +122,7 @@ def shoe_chart(report: pd.DataFrame, *, today: date, units: Units = "km") -> Cha
     Hatched: the distance on the pair before the log (``initial_km``); dashes and bars across each pair: its notice
     and replace distances; above each bar, the day each limit was (or at the current rate will be) reached.
     """
-    chart, ax = new_chart("shoes", TITLE_SHOES, CAPTION_SHOES, 150 + SHOE_ROW_PX * max(1, len(report)))
+    chart, ax = new_chart("shoes", TITLE_SHOES, shoe_caption(report, units), 150 + SHOE_ROW_PX * max(1, len(report)))
     start_axes(ax, TITLE_SHOES, "Pair")
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color=s.LIGHT_GREY, linewidth=0.8)
