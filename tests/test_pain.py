@@ -86,7 +86,7 @@ def test_flags_before_counts_14_days_back_but_not_15_nor_the_first_day() -> None
 
 # --- the runner's own evidence --------------------------------------------------------------------------------
 HISTORY = (D("2026-01-01"), D("2026-04-30"))  # 31 + 28 + 31 + 30 = 120 days
-EPISODES = [episode("2026-03-10", "2026-03-16"), episode("2026-04-25")]
+EPISODES = [episode("2026-01-05"), episode("2026-03-10", "2026-03-16"), episode("2026-04-25")]
 FLAGS = [
     flag("weekly_progression", "2026-03-01"),  # episode 9 days later: followed
     flag("weekly_progression", "2026-03-08"),  # 2 days later: followed
@@ -103,32 +103,50 @@ FLAGS = [
 
 def test_personal_evidence_counts_flag_days_followed_by_an_episode_start() -> None:
     found = personal_evidence(FLAGS, EPISODES, *HISTORY)
-    # Days followed by a start within 14 days: 24 Feb-9 Mar (14) and 11-24 Apr (14) = 28 of 120 days = 23.3%.
+    # Days followed by a start within 14 days: 1-4 Jan (4: the history starts on 1 Jan), 24 Feb-9 Mar (14) and
+    # 11-24 Apr (14) = 32 of 120 days = 26.7%. The monotony flag of 5 Jan is the start day itself: not followed.
     assert found == [
-        RuleEvidence("monotony", 14, n_flag_days=1, n_followed=0, n_days=120, n_days_followed=28),
-        RuleEvidence("single_run_spike", 14, n_flag_days=3, n_followed=1, n_days=120, n_days_followed=28),
-        RuleEvidence("weekly_progression", 14, n_flag_days=4, n_followed=3, n_days=120, n_days_followed=28),
+        RuleEvidence("monotony", 14, n_flag_days=1, n_followed=0, n_days=120, n_days_followed=32, n_episodes=3),
+        RuleEvidence("single_run_spike", 14, n_flag_days=3, n_followed=1, n_days=120, n_days_followed=32,
+                     n_episodes=3),
+        RuleEvidence("weekly_progression", 14, n_flag_days=4, n_followed=3, n_days=120, n_days_followed=32,
+                     n_episodes=3),
     ]
     assert found[2].share_followed == 0.75
-    assert found[2].base_rate == pytest.approx(28 / 120)
+    assert found[2].base_rate == pytest.approx(32 / 120)
     assert found[2].sentence == ("Pain began within 14 days after 3 of 4 weekly_progression flags (75%), "
-                                 "against 23% of all days.")
+                                 "against 27% of all days.")
     assert found[1].sentence == ("Pain began within 14 days after 1 of 3 single_run_spike flags (33%), "
-                                 "against 23% of all days.")
+                                 "against 27% of all days.")
     assert found[0].share_followed == 0.0
     assert found[0].sentence == "Too few to tell: monotony flagged on 1 day (at least 3 are needed)."
 
 
 def test_a_shorter_window_and_no_episodes() -> None:
-    # Window of 7 days: 3-9 Mar and 18-24 Apr = 14 of 120 days; of the progression flags only 8 Mar (2 days before).
+    # Window of 7 days: 1-4 Jan, 3-9 Mar and 18-24 Apr = 18 of 120 days; of the progression flags only 8 Mar.
     (progression,) = personal_evidence([f for f in FLAGS if f.rule == "weekly_progression"], EPISODES, *HISTORY,
                                        window_days=7)
-    assert (progression.n_followed, progression.n_flag_days, progression.n_days_followed) == (1, 4, 14)
+    assert (progression.n_followed, progression.n_flag_days, progression.n_days_followed) == (1, 4, 18)
     assert progression.sentence == ("Pain began within 7 days after 1 of 4 weekly_progression flags (25%), "
-                                    "against 12% of all days.")
-    (spike,) = personal_evidence([flag("single_run_spike", "2026-05-01")], [], *HISTORY)
-    assert (spike.n_flag_days, spike.share_followed, spike.base_rate) == (0, None, 0.0)
+                                    "against 15% of all days.")
+    (spike,) = personal_evidence([flag("single_run_spike", "2026-05-01")], EPISODES, *HISTORY)
+    assert (spike.n_flag_days, spike.share_followed) == (0, None)
     assert spike.sentence == "Too few to tell: single_run_spike flagged on 0 days (at least 3 are needed)."
+    (alone,) = personal_evidence(FLAGS[:1], [], *HISTORY)
+    assert (alone.base_rate, alone.enough) == (0.0, False)
+    assert alone.sentence == ("Too few episodes to tell: 0 pain episodes recorded (at least 3 are needed to compare "
+                              "them with your flags).")
+
+
+def test_a_base_rate_under_1_percent_is_said_as_it_is_not_as_0() -> None:
+    # Three one-day episodes in 3 years (1,096 days) of history; with a window of 1 day only the 3 days before a
+    # start are followed: 3 / 1,096 = 0.27%, which "0%" would hide. Of the 7 acwr flag days only 31 May 2023 is.
+    history = (D("2023-01-01"), D("2025-12-31"))
+    starts = ["2023-06-01", "2024-06-01", "2025-06-01"]
+    flags = [flag("acwr", "2023-05-31")] + [flag("acwr", f"2024-0{m}-01") for m in range(1, 7)]
+    (item,) = personal_evidence(flags, [episode(s) for s in starts], *history, window_days=1)
+    assert (item.n_days, item.n_days_followed, item.n_followed, item.n_flag_days) == (1096, 3, 1, 7)
+    assert item.sentence == "Pain began within 1 day after 1 of 7 acwr flags (14%), against 0.3% of all days."
 
 
 def test_personal_evidence_rejects_a_reversed_history() -> None:

@@ -11,6 +11,7 @@ from stridewise.risk import Severity, in_week
 from stridewise.risk.advice import ADVICE_ALWAYS
 from stridewise.risk.breaks import Return, find_returns, return_covering
 from stridewise.risk.pain import (
+    MIN_EPISODES,
     SEE_A_PROFESSIONAL,
     SEE_A_PROFESSIONAL_HEADING,
     episodes,
@@ -135,8 +136,12 @@ def pain_summary(log: TrainingLog) -> dict[str, Any] | None:
     evidence = []
     if not log.daily.empty:
         start, end = log.daily.index[0].date(), log.daily.index[-1].date()
-        for item in personal_evidence(log.flags, found, start, end):
-            lines.append(item.sentence)
+        items = personal_evidence(log.flags, found, start, end)
+        if items and not items[0].n_episodes >= MIN_EPISODES:
+            lines.append(items[0].sentence)  # one "too few episodes" line, not one per rule
+        for item in items:
+            if item.n_episodes >= MIN_EPISODES:
+                lines.append(item.sentence)
             evidence.append({"rule": item.rule, "flag_days": item.n_flag_days, "followed": item.n_followed,
                              "share_followed": item.share_followed, "base_rate": item.base_rate,
                              "enough": item.enough})

@@ -25,6 +25,10 @@ EPISODE_MAX_GAP_DAYS: Final = 3
 WINDOW_DAYS: Final = 14
 # Below this many flag days a share says nothing (1 of 1 is "100%"): the sentence says "too few to tell".
 MIN_FLAG_DAYS: Final = 3
+# Below this many pain episodes in the history the comparison says "too few episodes to tell": with one or two, every
+# share is about one or two events, and any rule that happened to flag before them looks linked. The same minimum
+# as MIN_FLAG_DAYS, a convention of stridewise (no study gives one for a personal journal).
+MIN_EPISODES: Final = 3
 
 # EVIDENCE.md, "When to see a professional": shown as written there, never turned into a diagnosis.
 SEE_A_PROFESSIONAL_HEADING: Final = "When to see a professional (stridewise does not diagnose):"
@@ -63,6 +67,7 @@ class RuleEvidence:
     n_followed: int  # of those, days with an episode start 1 to window_days days later
     n_days: int  # days of history
     n_days_followed: int  # of those, days with an episode start 1 to window_days days later
+    n_episodes: int  # pain episodes that began within the history
 
     @property
     def share_followed(self) -> float | None:
@@ -74,16 +79,33 @@ class RuleEvidence:
 
     @property
     def enough(self) -> bool:
-        return self.n_flag_days >= MIN_FLAG_DAYS
+        return self.n_flag_days >= MIN_FLAG_DAYS and self.n_episodes >= MIN_EPISODES
 
     @property
     def sentence(self) -> str:
+        if self.n_episodes < MIN_EPISODES:
+            return too_few_episodes(self.n_episodes)
         if self.share_followed is None or not self.enough:
             days = "day" if self.n_flag_days == 1 else "days"
             return (f"Too few to tell: {self.rule} flagged on {self.n_flag_days} {days} "
                     f"(at least {MIN_FLAG_DAYS} are needed).")
-        return (f"Pain began within {self.window_days} days after {self.n_followed} of {self.n_flag_days} "
-                f"{self.rule} flags ({self.share_followed:.0%}), against {self.base_rate:.0%} of all days.")
+        days = "day" if self.window_days == 1 else "days"
+        return (f"Pain began within {self.window_days} {days} after {self.n_followed} of {self.n_flag_days} "
+                f"{self.rule} flags ({share_text(self.share_followed)}), against {share_text(self.base_rate)} of "
+                f"all days.")
+
+
+def share_text(share: float) -> str:
+    """A share as it is: whole percent from 1% up, but 0.4% (or 0.04%) below it, never a rounded "0%"."""
+    if share == 0 or share >= 0.01:
+        return f"{share:.0%}"
+    return f"{share:.1%}" if share >= 0.001 else f"{share:.2%}"
+
+
+def too_few_episodes(n_episodes: int) -> str:
+    episodes_word = "episode" if n_episodes == 1 else "episodes"
+    return (f"Too few episodes to tell: {n_episodes} pain {episodes_word} recorded (at least {MIN_EPISODES} are "
+            f"needed to compare them with your flags).")
 
 
 def episodes(entries: Iterable[PainEntry], *, max_gap_days: int = EPISODE_MAX_GAP_DAYS) -> list[Episode]:
@@ -129,6 +151,7 @@ def personal_evidence(flags: Iterable[Flag], episodes: Sequence[Episode], histor
     if window_days < 1:
         raise ValueError(f"window_days must be at least 1, got {window_days}")
     starts = {e.start for e in episodes}
+    n_episodes = sum(1 for start in starts if history_start <= start <= history_end)
 
     def followed(day: date) -> bool:
         return any(day + timedelta(days=k) in starts for k in range(1, window_days + 1))
@@ -141,5 +164,6 @@ def personal_evidence(flags: Iterable[Flag], episodes: Sequence[Episode], histor
         if history_start <= flag.day <= history_end:
             days.add(flag.day)
     return [RuleEvidence(rule=rule, window_days=window_days, n_flag_days=len(days),
-                         n_followed=sum(followed(d) for d in days), n_days=n_days, n_days_followed=n_days_followed)
+                         n_followed=sum(followed(d) for d in days), n_days=n_days, n_days_followed=n_days_followed,
+                         n_episodes=n_episodes)
             for rule, days in sorted(flag_days.items())]
