@@ -58,5 +58,6 @@ def activity_dict(record: ActivityRecord, zone: tzinfo,
         "shoe": derived.get(SHOE),
         "shoe_source": derived.get(SHOE_SOURCE),
         "duplicate_of": record.duplicate_of,
+        "duplicate_reason": record.duplicate_reason,
         "warnings": record.warnings,
     }

@@ -51,6 +51,7 @@ def activities(
                                                                                  extra.get("shoe")))
             kind = r.sport + (f"/{surface}" if surface else "")
             typer.echo(f"{r.id:5d}  {local_start(r, log.zone):%Y-%m-%d %H:%M}  {kind:18s} {distance} {descent}  "
-                       f"{shoe:14s} {r.name or ''}")
+                       f"{shoe:14s} {r.name or ''}" + (f"  [copy of {r.duplicate_of}: {r.duplicate_reason}]"
+                                                       if r.duplicate_of is not None else ""))
     if report is not None and not report.ok:
         raise typer.Exit(code=1)

@@ -24,14 +24,12 @@ from stridewise import columns as col
 from stridewise.errors import StoreError
 from stridewise.model import Activity
 from stridewise.store.codec import decode_stream, encode_stream
+from stridewise.store.duplicates import Span, find_duplicates, same_shape
 from stridewise.store.pain import PainEntry
 from stridewise.store.schema import DDL, METRICS_COLUMNS, SCHEMA_VERSION
 
 DB_ENV: Final = "STRIDEWISE_DB"
 DB_FILENAME: Final = "stridewise.sqlite3"
-# Two recordings are the same activity when their overlap covers at least this share of the longer one
-# (a watch and a phone app started a few minutes apart; not a 27-day file that happens to contain a run).
-DUPLICATE_MIN_OVERLAP: Final = 0.5
 # Richness: the format says most (FIT carries sport, sub-sport, device totals), then what the stream holds.
 _FORMAT_RICHNESS: Final = {"fit": 30, "tcx": 20, "gpx": 10}
 
@@ -90,6 +88,7 @@ class ActivityRecord:
     descent_m: float | None
     downhill_m: float | None
     steep_downhill_m: float | None
+    duplicate_reason: str | None = None  # why it is a copy of duplicate_of; None when it counts
 
     @property
     def is_run(self) -> bool:
@@ -257,28 +256,22 @@ class Store:
         return decode_stream(row[0])
 
     def resolve_duplicates(self) -> int:
-        """Mark every activity that overlaps a richer one as its duplicate; return how many are duplicates."""
-        rows = self._conn.execute("SELECT id, start_utc, end_utc, richness, file_id FROM activities "
-                                  "ORDER BY start_utc, id").fetchall()
-        spans = [(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), r[3], r[4]) for r in rows]
-        winner: dict[int, int | None] = {r[0]: None for r in spans}
-        for i, (a_id, a_start, a_end, a_rich, a_file) in enumerate(spans):
-            for b_id, b_start, b_end, b_rich, b_file in spans[i + 1:]:
-                if b_start >= a_end:
-                    break
-                if a_file == b_file:
-                    continue
-                overlap = (min(a_end, b_end) - max(a_start, b_start)).total_seconds()
-                longer = max((a_end - a_start).total_seconds(), (b_end - b_start).total_seconds())
-                if longer <= 0 or overlap < DUPLICATE_MIN_OVERLAP * longer:
-                    continue
-                keep, drop = (a_id, b_id) if (a_rich, -a_id) >= (b_rich, -b_id) else (b_id, a_id)
-                winner[drop] = winner[keep] or keep
+        """Mark every copy of another activity (overlapping it, or its track with the clock shifted by whole hours)
+        as its duplicate, with the reason; return how many are duplicates."""
+        rows = self._conn.execute(
+            "SELECT a.id, a.start_utc, a.end_utc, a.richness, a.file_id, COALESCE(m.distance_m, a.device_distance_m) "
+            "FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id ORDER BY a.start_utc, a.id").fetchall()
+        spans = [Span(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), r[3], r[4], r[5])
+                 for r in rows]
+        found = find_duplicates(spans, lambda a, b: same_shape(self.stream(a), self.stream(b)))
         with self._transaction() as conn:
             conn.execute("UPDATE activities SET duplicate_of = NULL")
+            conn.execute("DELETE FROM duplicate_reasons")
             conn.executemany("UPDATE activities SET duplicate_of = ? WHERE id = ?",
-                             [(keep, drop) for drop, keep in winner.items() if keep is not None])
-        return sum(1 for keep in winner.values() if keep is not None)
+                             [(d.keep, drop) for drop, d in found.items()])
+            conn.executemany("INSERT INTO duplicate_reasons VALUES (?, ?)",
+                             [(drop, d.reason) for drop, d in found.items()])
+        return len(found)
 
     # --- shoes -------------------------------------------------------------------------------------------
     def assign_shoe(self, activity_id: int, shoe: str) -> None:
@@ -314,8 +307,9 @@ class Store:
             "SELECT a.id, a.source, a.format, a.sport, a.sub_sport, a.sport_source, a.start_utc, a.utc_offset_s, "
             "a.device, a.name, a.gear, a.type_hint, a.altitude_source, a.device_distance_m, a.device_descent_m, "
             "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s, m.distance_source, "
-            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_m "
-            f"FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id {where} "
+            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_m, d.reason "
+            "FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id "
+            f"LEFT JOIN duplicate_reasons d ON d.activity_id = a.id {where} "
             "ORDER BY a.start_utc, a.id").fetchall()
         return [_record(r) for r in rows]
 

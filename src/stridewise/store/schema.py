@@ -55,6 +55,12 @@ CREATE TABLE IF NOT EXISTS activities (
 );
 CREATE INDEX IF NOT EXISTS activities_start ON activities (start_utc);
 
+-- Why an activity is a copy of its duplicate_of (rewritten with it); a table of its own, so older stores gain it.
+CREATE TABLE IF NOT EXISTS duplicate_reasons (
+    activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS streams (
     activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
     data BLOB NOT NULL
