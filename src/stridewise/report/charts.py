@@ -40,7 +40,7 @@ from stridewise.report.chart_base import (
 )
 from stridewise.report.charts_terrain import downhill_chart, shoe_chart, surface_chart
 from stridewise.report.units import Units, distance_label, metres_per
-from stridewise.risk.breaks import Return
+from stridewise.risk.breaks import Return, covered_days
 from stridewise.risk.model import Flag
 from stridewise.risk.registry import RULES
 from stridewise.series import columns as c
@@ -238,7 +238,7 @@ def acwr_chart(daily: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEKS,
     """
     window = week_window(week, weeks)
     rows = window.daily(daily)
-    quiet = np.array([any(r.covers(d.date()) for r in returns) for d in rows.index], dtype=bool)
+    quiet = covered_days(returns, pd.DatetimeIndex(rows.index))
     caption = CAPTION_ACWR + (" Blank in the first weeks back after a break: not meaningful there." if quiet.any()
                               else "")
     chart, ax = new_chart("acwr", TITLE_ACWR, caption)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Final, cast
 
+import numpy as np
 import pandas as pd
 
 from stridewise import frames as f
@@ -87,3 +88,11 @@ def return_covering(returns: Sequence[Return], day: date) -> Return | None:
     """The latest return whose first weeks back include ``day``."""
     covering = [r for r in returns if r.covers(day)]
     return covering[-1] if covering else None
+
+
+def covered_days(returns: Sequence[Return], days: pd.DatetimeIndex) -> np.ndarray:
+    """For each day of ``days`` (tz-naive midnights, as the daily table indexes them): inside a return's weeks?"""
+    mask = np.zeros(len(days), dtype=bool)
+    for back in returns:
+        mask |= (days >= pd.Timestamp(back.first_back)) & (days <= pd.Timestamp(back.until))
+    return mask

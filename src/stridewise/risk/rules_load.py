@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, cast
 
-import numpy as np
 import pandas as pd
 
 from stridewise import frames as f
@@ -18,7 +17,7 @@ from stridewise.risk.advice import (
     SOURCE_MONOTONY,
     SOURCE_NIELSEN,
 )
-from stridewise.risk.breaks import find_returns
+from stridewise.risk.breaks import covered_days, find_returns
 from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.risk.registry import Rule, RuleInput, Threshold, register
 from stridewise.series import columns as sc
@@ -117,7 +116,7 @@ def _weekly_peak(data: RuleInput, rule: Rule, column: str, limit: float, severit
     returns = find_returns(data.activities)
     values = data.daily[column]
     if returns:
-        values = values.mask(np.array([any(r.covers(day.date()) for r in returns) for day in values.index], bool))
+        values = values.mask(covered_days(returns, pd.DatetimeIndex(values.index)))
     flags = []
     for week, group in values.groupby(values.index.map(week_label)):
         if group.isna().all() or group.max() < limit:
