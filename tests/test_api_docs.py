@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import stridewise
-from conftest import PROJECT_ROOT, SAMPLE_LOGS
+from conftest import PROJECT_ROOT, sample_store_copy
 
 API_MD = PROJECT_ROOT / "docs" / "api.md"
 
@@ -21,8 +21,8 @@ def example(comment: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def log(tmp_path_factory: pytest.TempPathFactory) -> stridewise.TrainingLog:
-    return stridewise.load([SAMPLE_LOGS], db=tmp_path_factory.mktemp("api") / "s.sqlite3", jobs=2)
+def log(tmp_path_factory: pytest.TempPathFactory, sample_store: Path) -> stridewise.TrainingLog:
+    return stridewise.load(db=sample_store_copy(sample_store, tmp_path_factory.mktemp("api")))
 
 
 def test_the_biggest_spikes_example_returns_real_rows(log: stridewise.TrainingLog, tmp_path: Path) -> None:

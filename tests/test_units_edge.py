@@ -11,7 +11,7 @@ import pytest
 from matplotlib.text import Text
 from typer.testing import CliRunner
 
-from conftest import SAMPLE_LOGS
+from conftest import sample_store_copy
 from stridewise.cli import app
 
 runner = CliRunner()
@@ -50,10 +50,8 @@ def strings(value: Any) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("units") / "s.sqlite3"
-    assert runner.invoke(app, ["ingest", str(SAMPLE_LOGS), "--db", str(db)]).exit_code == 0
-    return db
+def store(tmp_path_factory: pytest.TempPathFactory, sample_store: Path) -> Path:
+    return sample_store_copy(sample_store, tmp_path_factory.mktemp("units"))
 
 
 def with_km(texts: list[str]) -> list[str]:
