@@ -56,3 +56,10 @@ def test_other_runs_hours_apart_are_not_duplicates(tmp_path: Path, later: timede
     write(logs, "morning.gpx", START)
     write(logs, "later.gpx", START + later, distance_m=distance_m, lat0=lat0)
     assert [row["duplicate_of"] for row in listed(logs, tmp_path)] == [None, None], why_not
+
+
+def test_a_clock_shift_reason_is_told_from_an_overlap() -> None:
+    from stridewise.store.duplicates import is_clock_shift, overlap_reason, shift_reason
+
+    assert (is_clock_shift(shift_reason(3, 2)), is_clock_shift(overlap_reason(3)), is_clock_shift(None)) == (
+        True, False, False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -9,6 +10,7 @@ import pandas as pd
 from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 
+from conftest import sample_store_copy
 from rule_inputs import rule_input
 from series_tables import at, run
 from stridewise.report import style
@@ -73,3 +75,18 @@ def test_the_acwr_chart_leaves_the_first_weeks_back_blank() -> None:
     assert len(back) == 7 and all(np.isnan(back))  # blank from the first run back
     assert not np.isnan(shown[day(40)])  # before the break it is drawn
     assert data.daily.loc[str(day(63)):str(day(69)), "acwr_ewma"].max() > 1.5  # what it would have shown
+
+
+def test_a_week_without_runs_is_neutral_in_the_report_and_the_card(sample_store: Path, tmp_path: Path) -> None:
+    import stridewise
+    from stridewise.report.build import build_report
+    from stridewise.report.charts_for import report_card
+
+    log = stridewise.load(db=sample_store_copy(sample_store, tmp_path))
+    bundle = build_report(log, "2026-W20", weeks=4)
+    sentence = "No runs recorded in 2026-W20 (the first run recorded is on Mon 29 Jun 2026)"
+    assert (bundle.data["status"], bundle.data["verdict"], bundle.data["runs"]) == ("no_runs", sentence, 0)
+    assert f'<div class="verdict none" id="verdict">{sentence}</div>' in bundle.html
+    card = report_card(log, "2026-W20", sentence, weeks=4, units="km", neutral=True)
+    (bar,) = [p for p in card.findobj(lambda a: a.get_gid() == "verdict-bar")]
+    assert to_hex(bar.get_facecolor()).upper() == style.GREY.upper()

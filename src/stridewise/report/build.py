@@ -22,6 +22,7 @@ from stridewise.report.units import Units, distance_in, distance_label, km_in
 from stridewise.risk.model import Evidence
 from stridewise.series import columns as sc
 from stridewise.series import week_label
+from stridewise.store.duplicates import is_clock_shift
 from stridewise.version import __version__
 from stridewise.weekcheck import STATUS_CLEAR, STATUS_FLAGGED, STATUS_FUTURE, STATUS_NO_RUNS, week_report
 from stridewise.weeks import parse_week
@@ -98,7 +99,9 @@ def _quality(log: TrainingLog, window: pd.DataFrame) -> list[str]:
     notes.append(f"{no_altitude} run(s) in these weeks had no altitude: their downhill is unknown, not zero.")
     notes.append(f"{gps} run(s) used GPS altitude (no barometer): their downhill numbers are less precise.")
     notes.append(f"{unknown} run(s) have an unknown surface: add a [[surface_rules]] entry to the config to name it.")
-    notes.append(f"{duplicates} activity file(s) were second copies of a stored activity and are not counted.")
+    shifted = sum(1 for r in log.records if r.duplicate_of is not None and is_clock_shift(r.duplicate_reason))
+    notes.append(f"{duplicates} activity file(s) were second copies of a stored activity and are not counted"
+                 + (f" ({shifted} of them the same track with the clock shifted by whole hours)." if shifted else "."))
     return notes
 
 

@@ -64,6 +64,11 @@ def shift_reason(keep: int, hours: int) -> str:
             f"time as UTC)")
 
 
+def is_clock_shift(reason: str | None) -> bool:
+    """Whether a stored duplicate reason is a clock-shift match (see :func:`shift_reason`)."""
+    return reason is not None and "with the clock shifted by" in reason
+
+
 def find_duplicates(spans: Sequence[Span], same_track: Callable[[int, int], bool]) -> dict[int, Duplicate]:
     """Each copy's id -> the activity it duplicates (the richer, then the older id) and why.
 
