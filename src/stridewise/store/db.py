@@ -89,7 +89,7 @@ class ActivityRecord:
     ascent_m: float | None
     descent_m: float | None
     downhill_m: float | None
-    steep_downhill_m: float | None
+    steep_downhill_distance_m: float | None
 
     @property
     def is_run(self) -> bool:
@@ -314,7 +314,7 @@ class Store:
             "SELECT a.id, a.source, a.format, a.sport, a.sub_sport, a.sport_source, a.start_utc, a.utc_offset_s, "
             "a.device, a.name, a.gear, a.type_hint, a.altitude_source, a.device_distance_m, a.device_descent_m, "
             "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s, m.distance_source, "
-            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_m "
+            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_distance_m "
             f"FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id {where} "
             "ORDER BY a.start_utc, a.id").fetchall()
         return [_record(r) for r in rows]
