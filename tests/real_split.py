@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 from typing import Literal
 
 Half = Literal["tune", "measure"]
 
-REAL_FIT = Path(__file__).resolve().parent.parent.parent / "shared" / "real_logs" / "fit"
+# The same folder as conftest.REAL_LOGS (STRIDEWISE_REAL_LOGS overrides it).
+REAL_FIT = Path(os.environ.get("STRIDEWISE_REAL_LOGS", Path(__file__).resolve().parent.parent.parent / "shared"
+                               / "real_logs")) / "fit"
 
 
 def _digest(name: str) -> str:
