@@ -87,6 +87,10 @@ def _downhill_week() -> list[dict[str, Any]]:
     return [*steady_weeks(9), run(at(day(64)), 10, downhill_m=2500, steep_downhill_distance_m=900, surface="trail")]
 
 
+def _long_steep_run() -> list[dict[str, Any]]:
+    return [*steady_weeks(5), run(at(day(36)), 21, downhill_m=9000, steep_downhill_distance_m=7100, surface="trail")]
+
+
 def _trail_switch() -> list[dict[str, Any]]:
     rows = steady_weeks(5)
     for w in (5, 6):
@@ -165,6 +169,18 @@ def test_each_rule_fires_at_its_threshold_and_not_just_below(
     value = measure(data, rule)
     assert len(flags_of(data, rule, **others, **{threshold: value})) == 1
     assert flags_of(data, rule, **others, **{threshold: value * (1 + 1e-9)}) == []
+
+
+def test_steep_downhill_is_told_as_distance_run_not_as_a_drop() -> None:
+    # Saturdays held 250 m on steep downhill; this run holds 330 m: 1.3 x (330 / 250 = 1.32).
+    (flag,) = flags_of(rule_input(_steep_saturdays()), "downhill_novelty")
+    assert flag.message == ("Your run on Tue 04 Aug had 330 m on steep downhill (-10% or steeper), 1.3 x the most "
+                            "of the previous 30 days (250 m).")
+
+
+def test_steep_downhill_over_a_kilometre_is_told_in_km() -> None:
+    (flag,) = flags_of(rule_input(_long_steep_run()), "downhill_novelty")
+    assert "had 7.1 km on steep downhill (-10% or steeper)" in flag.message
 
 
 def test_hard_surface_needs_its_number_of_weeks() -> None:

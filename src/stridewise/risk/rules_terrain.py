@@ -20,6 +20,11 @@ from stridewise.series import week_label
 KNOWN_SURFACES = ("road", "trail", "track", "treadmill", "mixed")
 
 
+def _distance(metres: float) -> str:
+    """A distance on the ground: "7.1 km", or "330 m" under a kilometre (0.3 km would hide a 30% difference)."""
+    return km(metres) if metres >= 1000 else f"{metres:.0f} m"
+
+
 @register(Rule(
     "downhill_novelty", "Steep downhill beyond what you are used to", Evidence.CONVENTION, (Severity.ELEVATED,),
     SOURCE_DOWNHILL, ADVICE_DOWNHILL,
@@ -38,14 +43,14 @@ def downhill_novelty(data: RuleInput, params: Mapping[str, float], rule: Rule) -
         day = local_day(data.activities, index)
         if previous > 0:
             value, threshold = steep / previous, params["ratio"]
-            told = f"{value:.1f} x the most of the previous 30 days ({km(previous)})"
+            told = f"{value:.1f} x the most of the previous 30 days ({_distance(previous)})"
         else:
             value, threshold = float(steep), params["min_steep_m"]
             told = "with none in the previous 30 days"
         flags.append(rule.flag(
             Severity.ELEVATED, week=week_label(pd.Timestamp(day)), day=day, value=value, threshold=threshold,
             activity_id=int(at(data.activities, index, f.ID)),
-            message=f"Your run on {day:%a %d %b} had {km(steep)} on steep downhill (-10% or steeper), {told}."))
+            message=f"Your run on {day:%a %d %b} had {_distance(steep)} on steep downhill (-10% or steeper), {told}."))
     return flags
 
 
