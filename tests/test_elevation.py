@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import real_fit_activity_params
@@ -12,7 +13,7 @@ from stridewise.config import ElevationSettings
 from stridewise.metrics.elevation import measure_elevation as elevation
 from stridewise.metrics.summary import summarize
 from stridewise.model import Activity
-from terrain import FLAT, HILLY, track, true_length_at_or_below
+from terrain import FLAT, HILLY, track, true_grade_pct, true_length_at_or_below
 
 TOTAL_M = sum(length for length, _ in HILLY)  # 5500 m
 # Truth from the profile: -8% over 600 m and -12% over 500 m are downhill (1100 m, 20.0%); the -12% stretch is
@@ -76,6 +77,19 @@ def test_thresholds_are_settings() -> None:
     assert gentle.downhill_m is not None
     # -3% now counts too: 600 + 500 + 1000 m.
     assert gentle.downhill_m == pytest.approx(2100, abs=100)
+
+
+# A trail that changes grade every 80-120 m: its 50 m grades spread by several points, which is terrain, not noise.
+TRAIL = [(120, 8.0), (80, -9.0), (100, 3.0), (120, -8.0)] * 15
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_barometric_trail_that_changes_grade_often_keeps_its_downhill(seed: int) -> None:
+    stream = track(TRAIL, altitude_noise_m=0.2, position_noise_m=3.0, seed=seed)
+    result = elevation(stream, barometric=True)
+    assert result.downhill_m is not None
+    truth = float(np.mean(true_grade_pct(TRAIL) <= -5))  # 36.2%: the two descents, less their 50 m edges
+    assert result.downhill_m / summarize(stream).distance_m == pytest.approx(truth, abs=0.03)
 
 
 # Barometric sessions of the MEASURE half whose descent differs from the device's total by more than 15%, and why.

@@ -42,11 +42,15 @@ class ElevationSettings:
     # generated hilly tracks (tests/terrain.py) and the HILLY profile: 1.5 gets more rolling GPS tracks within 3
     # points (22 of 39 against 10) but lets 4-5 m of GPS noise push HILLY 3.5-4.4 points over; 0.75 changed nothing.
     target_grade_noise_pct: float = 1.0
-    # The longest grade filter; GPS altitude usually needs all of it. A median loses stretches shorter than half of
-    # it. On the TUNE seeds (GPS, long climbs and steep descents) 400 m put 158 of 161 resolvable tracks within 3
-    # points; 300 m did as well there but let the sample logs' phone noise through (13 of 19 within 3 against 16),
-    # 500 m lost short descents (149 of 161).
-    max_grade_filter_m: float = 400.0
+    # The longest grade filter for GPS altitude, which usually needs all of it. A median loses stretches shorter
+    # than half of it. On the TUNE seeds (GPS, long climbs and steep descents) 400 m put 158 of 161 resolvable
+    # tracks within 3 points; 300 m did as well there but let the sample logs' phone noise through (13 of 19 within
+    # 3 against 16), 500 m lost short descents (149 of 161).
+    gps_max_grade_filter_m: float = 400.0
+    # The longest grade filter for a barometer. Its own noise (0.1-0.3 m, 0.2 m steps) makes under 1 point of grade
+    # noise over 50 m; a larger spread on a barometric trace is terrain that changes grade every few dozen metres (a
+    # trail; 2.4 points on a real Forerunner 945 trail run), which the filter must not smooth away.
+    barometric_max_grade_filter_m: float = 100.0
     # Threshold of the zigzag whose swings make barometric ascent/descent, on the despiked trace. GoldenCheetah
     # uses 3 m. On the tune half of the barometric sessions in ../shared/real_logs (tests/real_split.py), 2.5 m put
     # the most sessions within 15% of the devices' own totals (descent 11 of 14, ascent 12 of 14; 2 m: 11 and 11;
@@ -216,7 +220,7 @@ def _elevation(table: dict[str, Any], where: str) -> ElevationSettings:
     retired = sorted(set(table) & RETIRED_ELEVATION_SETTINGS)
     if retired:
         raise ConfigError(f"{where}: [elevation] {retired[0]} is no longer used (the smoothing now follows each "
-                          "track's own noise); remove it, or set target_grade_noise_pct / max_grade_filter_m")
+                          "track's own noise); remove it, or set target_grade_noise_pct / gps_max_grade_filter_m")
     unknown = sorted(set(table) - names)
     if unknown:
         raise ConfigError(f"{where}: unknown [elevation] setting {unknown[0]!r}")
@@ -226,9 +230,10 @@ def _elevation(table: dict[str, Any], where: str) -> ElevationSettings:
         raise ConfigError(f"{where}: [elevation] grade_window_m must be at least 50 (EVIDENCE.md)")
     if not settings.steep_grade_pct <= settings.downhill_grade_pct < 0:
         raise ConfigError(f"{where}: [elevation] needs steep_grade_pct <= downhill_grade_pct < 0")
-    if settings.target_grade_noise_pct <= 0 or settings.max_grade_filter_m < settings.grade_window_m:
-        raise ConfigError(f"{where}: [elevation] needs target_grade_noise_pct > 0 and "
-                          "max_grade_filter_m >= grade_window_m")
+    if settings.target_grade_noise_pct <= 0 or min(settings.gps_max_grade_filter_m,
+                                                   settings.barometric_max_grade_filter_m) < settings.grade_window_m:
+        raise ConfigError(f"{where}: [elevation] needs target_grade_noise_pct > 0 and gps_max_grade_filter_m, "
+                          "barometric_max_grade_filter_m >= grade_window_m")
     if min(settings.barometric_median_m, settings.gps_median_m, settings.barometric_hysteresis_m,
            settings.gps_totals_dead_band_pct) < 0:
         raise ConfigError(f"{where}: [elevation] lengths, hysteresis and dead band cannot be negative")

@@ -163,14 +163,15 @@ def grade_noise_pct(grades: np.ndarray, settings: ElevationSettings) -> float:
     return float(MAD_TO_SD * np.median(np.abs(differences - np.median(differences))) / np.sqrt(2))
 
 
-def grade_filter_m(noise_pct: float, settings: ElevationSettings) -> float:
+def grade_filter_m(noise_pct: float, settings: ElevationSettings, *, barometric: bool) -> float:
     """Length of the running median that brings ``noise_pct`` of grade noise down to the target.
 
     Windows one grade window apart are independent, so k of them average the noise variance down by k, and a
     median by about k times 2/pi.
     """
     windows = (noise_pct / settings.target_grade_noise_pct) ** 2 / MEDIAN_EFFICIENCY
-    return float(np.clip(windows * settings.grade_window_m, settings.grade_window_m, settings.max_grade_filter_m))
+    longest_m = settings.barometric_max_grade_filter_m if barometric else settings.gps_max_grade_filter_m
+    return float(np.clip(windows * settings.grade_window_m, settings.grade_window_m, longest_m))
 
 
 def turning_points(altitude_m: np.ndarray, threshold_m: float) -> np.ndarray:
@@ -217,7 +218,7 @@ def hysteresis_totals(altitude_m: np.ndarray, threshold_m: float) -> tuple[float
     the threshold (the trace ends before it counts) is left out."""
     swings = np.diff(altitude_m[turning_points(altitude_m, threshold_m)])
     swings = swings[np.abs(swings) >= threshold_m]
-    return float(swings[swings > 0].sum()), float(-swings[swings < 0].sum())
+    return float(swings[swings > 0].sum()), float(np.abs(swings[swings < 0].sum()))
 
 
 def measure_elevation(stream: pd.DataFrame, *, barometric: bool, treadmill: bool = False,
@@ -235,7 +236,7 @@ def measure_elevation(stream: pd.DataFrame, *, barometric: bool, treadmill: bool
         return Elevation.unknown()
     grid = profile.distance_m
     raw = grade_pct(profile.despiked_m, settings)
-    filter_m = grade_filter_m(grade_noise_pct(raw, settings), settings)
+    filter_m = grade_filter_m(grade_noise_pct(raw, settings), settings, barometric=barometric)
     grades = _running_median(raw, _window_points(filter_m))
     # Each grid point stands for the RESAMPLE_STEP_M of track around it; scale so the parts add up to the whole.
     metres_per_point = (grid[-1] - grid[0]) / max(grid.size - 1, 1)
@@ -246,5 +247,5 @@ def measure_elevation(stream: pd.DataFrame, *, barometric: bool, treadmill: bool
     else:
         counted = np.where(np.abs(grades) > settings.gps_totals_dead_band_pct, grades, 0.0)
         ascent = float(counted[counted > 0].sum() * metres_per_point / 100)
-        descent = float(-counted[counted < 0].sum() * metres_per_point / 100)
+        descent = float(np.abs(counted[counted < 0].sum()) * metres_per_point / 100)
     return Elevation(ascent, descent, downhill_m, steep_m)
