@@ -7,7 +7,9 @@ A benchmark, not a test: it prints figures for docs/metrics.md and docs/performa
 - accuracy on generated hilly tracks (tests/terrain.py), the TUNE and the MEASURE seed sets side by side: downhill
   share, steep share and descent against the generator's truth;
 - accuracy on the real barometric sessions against the devices' own session totals (descent and ascent), the tune
-  half and the measure half (tests/real_split.py) side by side.
+  half and the measure half (tests/real_split.py) side by side;
+- real terrain with GPS noise: the same sessions with generated GPS altitude error added, read as GPS altitude,
+  against their own barometric reading (downhill share), both halves.
 
 With ``--before``, the same figures for the elevation code of commit ``BEFORE_COMMIT`` (read with ``git show``),
 side by side.
@@ -40,7 +42,15 @@ from stridewise.metrics.elevation import measure_elevation  # noqa: E402
 from stridewise.metrics.summary import summarize  # noqa: E402
 from stridewise.model import Activity  # noqa: E402
 from stridewise.parsers import parse_bytes  # noqa: E402
-from terrain import HILLY, MEASURE_SEEDS, TUNE_SEEDS, hilly_case, track, true_length_at_or_below  # noqa: E402
+from terrain import (  # noqa: E402
+    HILLY,
+    MEASURE_SEEDS,
+    TUNE_SEEDS,
+    hilly_case,
+    track,
+    true_length_at_or_below,
+    with_gps_noise,
+)
 
 BEFORE_COMMIT = "6d37417"  # main before this work: 400 m GPS smoothing tuned on the sample logs
 Measure = Callable[..., Any]
@@ -143,6 +153,32 @@ def real(activities: list[tuple[str, Activity]], measure: Measure) -> None:
               f"| {int((np.abs(u) <= 15).sum())} of {u.size} | {np.nanmedian(u):+.1f}% |")
 
 
+# Real terrain, GPS noise: each real barometric session of at least this length, with generated GPS altitude error
+# added (three copies, seeds 0-2), read as GPS altitude against the same session read as barometric.
+REAL_NOISE_MIN_M = 2000.0
+REAL_NOISE_SEEDS = (0, 1, 2)
+
+
+def real_with_gps_noise(activities: list[tuple[str, Activity]], measure: Measure) -> None:
+    print("  | half | sessions | noisy copies | within 3 points of the barometric reading | mean error | worst |")
+    for half in ("tune", "measure"):
+        errors, sessions = [], 0
+        for key, a in activities:
+            if a.altitude_source != "barometric" or half_of(key.split("#")[0]) != half:
+                continue
+            reference = measure(a.stream, barometric=True)
+            distance_m = summarize(a.stream).distance_m
+            if reference.downhill_m is None or distance_m < REAL_NOISE_MIN_M:
+                continue
+            sessions += 1
+            for seed in REAL_NOISE_SEEDS:
+                noisy = measure(with_gps_noise(a.stream, seed), barometric=False)
+                errors.append(100 * (noisy.downhill_m - reference.downhill_m) / distance_m)
+        e = np.array(errors)
+        print(f"  | {half} | {sessions} | {e.size} | {int((np.abs(e) <= 3).sum())} | {e.mean():+.1f} "
+              f"| {np.abs(e).max():.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -161,6 +197,7 @@ def main() -> None:
         if not args.speed_only:
             generated(measure)
             real(activities, measure)
+            real_with_gps_noise(activities, measure)
 
 
 if __name__ == "__main__":

@@ -167,6 +167,16 @@ def _ar1_at(rng: np.random.Generator, seconds: np.ndarray, sigma: float, tau_s: 
     return noise
 
 
+def gps_altitude_noise(rng: np.random.Generator, seconds: np.ndarray, kind: str) -> np.ndarray:
+    """GPS altitude error at ``seconds``: "gps ar1" (a correlated wander plus jitter) or "gps walk" (a random walk
+    plus white noise), with its size drawn from the ranges above."""
+    if kind == "gps ar1":
+        sigma = rng.uniform(*GPS_SIGMA_M)
+        return _ar1_at(rng, seconds, sigma, rng.uniform(*GPS_TAU_S)) + rng.normal(0, sigma / 4, seconds.size)
+    return _random_walk(rng, seconds, rng.uniform(*GPS_WALK_M_PER_SQRT_S)) + rng.normal(
+        0, rng.uniform(*GPS_JITTER_M), seconds.size)
+
+
 def hilly_case(seed: int) -> HillyCase:
     """A seeded hilly track: its family, profile, sampling, pace and noise model all drawn from ``seed``."""
     rng = np.random.default_rng(seed)
@@ -191,13 +201,8 @@ def hilly_case(seed: int) -> HillyCase:
         altitude = altitude + rng.normal(0, 2) + _ar1_at(rng, seconds, 1.2, 900) + rng.normal(
             0, rng.uniform(0.1, 0.3), seconds.size)
         altitude = np.round(altitude * 5) / 5  # FIT stores altitude in 0.2 m steps
-    elif noise == "gps ar1":
-        sigma = rng.uniform(*GPS_SIGMA_M)
-        altitude = altitude + _ar1_at(rng, seconds, sigma, rng.uniform(*GPS_TAU_S)) + rng.normal(
-            0, sigma / 4, seconds.size)
     else:
-        altitude = altitude + _random_walk(rng, seconds, rng.uniform(*GPS_WALK_M_PER_SQRT_S)) + rng.normal(
-            0, rng.uniform(*GPS_JITTER_M), seconds.size)
+        altitude = altitude + gps_altitude_noise(rng, seconds, noise)
     north_m = distance + _ar1_at(rng, seconds, 3.0, 50.0)
     east_m = _ar1_at(rng, seconds, 3.0, 50.0)
     lat0, lon0 = 47.0, 8.3
@@ -229,3 +234,15 @@ def true_grade_pct(profile: Profile, window_m: float = 50.0) -> np.ndarray:
     ahead = np.minimum(np.arange(metres.size) + half, metres.size - 1)
     behind = np.maximum(np.arange(metres.size) - half, 0)
     return np.asarray(100.0 * (altitude[ahead] - altitude[behind]) / (ahead - behind))[:-1]
+
+
+def with_gps_noise(stream: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """A copy of a real barometric stream with generated GPS altitude error added: real terrain, GPS-like noise
+    ("gps ar1" for even seeds, "gps walk" for odd ones)."""
+    rng = np.random.default_rng(seed)
+    times = stream[col.TIME].to_numpy(dtype="datetime64[ns]")
+    seconds = (times - times[0]) / np.timedelta64(1, "s")
+    noisy = stream.copy()
+    noisy[col.ALTITUDE_M] = noisy[col.ALTITUDE_M] + gps_altitude_noise(rng, seconds,
+                                                                       "gps ar1" if seed % 2 == 0 else "gps walk")
+    return noisy

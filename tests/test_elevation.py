@@ -13,7 +13,7 @@ from stridewise.config import ElevationSettings
 from stridewise.metrics.elevation import measure_elevation as elevation
 from stridewise.metrics.summary import summarize
 from stridewise.model import Activity
-from terrain import FLAT, HILLY, track, true_grade_pct, true_length_at_or_below
+from terrain import FLAT, HILLY, track, true_grade_pct, true_length_at_or_below, with_gps_noise
 
 TOTAL_M = sum(length for length, _ in HILLY)  # 5500 m
 # Truth from the profile: -8% over 600 m and -12% over 500 m are downhill (1100 m, 20.0%); the -12% stretch is
@@ -119,3 +119,20 @@ def _measure_half_barometric(activity: Activity) -> bool:
 def test_descent_is_within_15pct_of_the_devices_session_total(activity: Activity) -> None:
     result = elevation(activity.stream, barometric=True)
     assert result.descent_m == pytest.approx(activity.device_descent_m, rel=0.15)
+
+
+def _measure_half_barometric_terrain(activity: Activity) -> bool:
+    return (activity.altitude_source == "barometric" and half_of(Path(activity.source).name) == "measure"
+            and summarize(activity.stream).distance_m >= 2000)
+
+
+@pytest.mark.parametrize("activity", real_fit_activity_params(_measure_half_barometric_terrain))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_gps_noise_on_real_terrain_never_invents_downhill(activity: Activity, seed: int) -> None:
+    """Real terrain (a barometric session), generated GPS altitude error: read as GPS altitude, the downhill share
+    stays under the session's own barometric reading plus 3 points. (It is undercounted where the descents are short:
+    see docs/metrics.md.)"""
+    reference = elevation(activity.stream, barometric=True)
+    noisy = elevation(with_gps_noise(activity.stream, seed), barometric=False)
+    assert reference.downhill_m is not None and noisy.downhill_m is not None
+    assert (noisy.downhill_m - reference.downhill_m) / summarize(activity.stream).distance_m <= 0.03
