@@ -9,7 +9,9 @@ import pytest
 
 from conftest import real_fit_activity_params
 from real_split import half_of
+from stridewise import columns as col
 from stridewise.config import ElevationSettings
+from stridewise.metrics.elevation import hysteresis_totals, turning_points
 from stridewise.metrics.elevation import measure_elevation as elevation
 from stridewise.metrics.summary import summarize
 from stridewise.model import Activity
@@ -77,6 +79,29 @@ def test_thresholds_are_settings() -> None:
     assert gentle.downhill_m is not None
     # -3% now counts too: 600 + 500 + 1000 m.
     assert gentle.downhill_m == pytest.approx(2100, abs=100)
+
+
+def test_hysteresis_counts_whole_swings_between_turning_points() -> None:
+    # Threshold 2.5 m. By hand: the trace turns at 0 (start), 3 (it then falls 3 m), 0 (it then rises 2.6 m) and
+    # ends at 2.6; the 0.5 m dip and the 0.2 m wobble are under the threshold. Up 3 + 2.6, down 3.
+    trace = np.array([0.0, 1.0, 0.5, 3.0, 2.9, 0.0, 0.2, 2.6])
+    assert list(turning_points(trace, 2.5)) == [0, 3, 5, 7]
+    assert hysteresis_totals(trace, 2.5) == pytest.approx((5.6, 3.0))
+    # A last swing shorter than the threshold never counts.
+    assert hysteresis_totals(np.array([0.0, 3.0, 1.0]), 2.5) == pytest.approx((3.0, 0.0))
+
+
+def test_altitude_spikes_are_dropped_wherever_they_are() -> None:
+    # A flat barometric run with the fenix 2's fault (87 m too high for three readings at the start) and the same
+    # again in the middle: no descent, no downhill.
+    stream = track(FLAT, altitude_noise_m=0.2, position_noise_m=3.0)
+    altitude = stream[col.ALTITUDE_M].to_numpy(copy=True)
+    altitude[1:4] += 87.0
+    altitude[1000:1003] += 87.0
+    stream[col.ALTITUDE_M] = altitude
+    result = elevation(stream, barometric=True)
+    assert (result.downhill_m, result.steep_downhill_distance_m) == (0.0, 0.0)
+    assert result.descent_m is not None and result.descent_m < 5.0
 
 
 # A trail that changes grade every 80-120 m: its 50 m grades spread by several points, which is terrain, not noise.
