@@ -5,12 +5,14 @@ running median. The grade is taken across a window of at least 50 m (EVIDENCE.md
 that grade is noise is then measured on the track itself: grades of neighbouring windows differ little on real
 ground (terrain grade changes at a few breaks) but by the full noise where the altitude wanders, so a robust spread
 of those differences estimates the grade noise of this very track. The grade is then run through a running median
-just long enough to bring that noise down to ``target_grade_noise_pct``: a barometric trace keeps its 50 m grades, a
-wandering GPS trace gets a few hundred metres. A median rather than a mean keeps the breaks of grade sharp, so a
+just long enough to bring that noise down to ``target_grade_noise_pct``, within a cap: a barometric trace keeps its
+50 m grades (at most 100 m: its own noise is small, so a larger spread is terrain), a wandering GPS trace gets a few
+hundred metres. A median rather than a mean keeps the breaks of grade sharp, so a
 descent is neither shortened nor spread onto the flat beside it.
 
-Ascent and descent: barometric totals use a hysteresis on the despiked trace, as GoldenCheetah does; GPS totals add
-up the filtered grade outside a small dead band, as the trace itself swings by metres.
+Ascent and descent: barometric totals add up the swings of a zigzag with a hysteresis on the despiked trace (as
+GoldenCheetah does); GPS totals add up the filtered grade outside a small dead band, as the trace itself swings by
+metres.
 
 Everything runs over whole numpy arrays; the only Python loop walks the turning points of the hysteresis.
 """
@@ -29,11 +31,11 @@ from stridewise.model import track_distance_m
 
 RESAMPLE_STEP_M: Final = 5.0
 # No runner or rider climbs or drops faster than this; a reading that would need it is a spike or a barometer
-# recalibration (a fenix 2 starts 87 m too high for two seconds), not terrain.
+# recalibration (a fenix 2 starts 87 m too high for three readings), not terrain.
 MAX_VERTICAL_SPEED_M_S: Final = 5.0
 VERTICAL_TOLERANCE_M: Final = 1.0
 # Spikes are judged against the median of this many readings around each one: it outvotes spikes of up to four
-# readings (the fenix 2's lasts two) and leaves any monotonic stretch untouched (its median is the reading itself).
+# readings (the fenix 2's lasts three) and leaves a monotonic stretch untouched (its median is the reading itself).
 SPIKE_WINDOW_POINTS: Final = 9
 # Fewer altitude points than this, or a track shorter than this, says nothing about terrain.
 MIN_ALTITUDE_POINTS: Final = 10
