@@ -388,12 +388,12 @@ def profile_truth(where: tuple[Floats, Floats] | None, altitude_m: Floats | None
     distance_m = planned_m if where is None else float(np.hypot(*np.diff(where, axis=1)).sum())
     if altitude_m is None:
         return {"distance_m": distance_m, "ascent_m": 0.0, "descent_m": 0.0, "downhill_m": 0.0,
-                "steep_downhill_m": 0.0}
+                "steep_downhill_distance_m": 0.0}
     climb, grade = np.diff(altitude_m), grade_over(altitude_m, GRADE_WINDOW_M // 2)
     return {"distance_m": distance_m, "ascent_m": float(np.maximum(climb, 0).sum()),
             "descent_m": float(np.maximum(-climb, 0).sum()),
             "downhill_m": float((grade <= DOWNHILL_GRADE).sum()),
-            "steep_downhill_m": float((grade <= STEEP_GRADE).sum())}
+            "steep_downhill_distance_m": float((grade <= STEEP_GRADE).sum())}
 
 
 def speed_profile(entry: Entry, distance_m: Floats, grade: Floats, rng: np.random.Generator) -> Floats:
@@ -889,7 +889,7 @@ def readme(truths: list[dict[str, Any]]) -> str:
     duplicate = next(t for t in truths if t["duplicate_of"])
     night = next(t for t in truths if t["start_local"][11:13] == "23")
     table = [f"| {t['file']} | {t['start_local'][:16].replace('T', ' ')} | {t['sport']}/{t['sub_sport']} "
-             f"| {t['distance_m'] / 1000:.2f} | {t['descent_m']:.0f} | {t['steep_downhill_m']:.0f} "
+             f"| {t['distance_m'] / 1000:.2f} | {t['descent_m']:.0f} | {t['steep_downhill_distance_m']:.0f} "
              f"| {t['shoe'] or '-'} |" for t in truths]
     return README_TEMPLATE.format(
         weeks="\n".join(weeks), shoes="\n".join(shoes), table="\n".join(table), duplicate=duplicate["file"],
@@ -956,7 +956,7 @@ Rides carry the bike "Canyon Endurace" in Activity Gear: gear that is not a shoe
 
 ## Truth (truth.json and the table below)
 `distance_m` is the horizontal length of the route really covered. `ascent_m`/`descent_m` add up the rises
-and falls of the true terrain sampled every metre. `downhill_m`/`steep_downhill_m` are the metres of route
+and falls of the true terrain sampled every metre. `downhill_m`/`steep_downhill_distance_m` are the metres of route
 where the grade over a centred 50 m window is <= -5 % / <= -10 %. Device numbers differ by their noise.
 Zip members are named `strava_export.zip!activities/<id>.<ext>`; `duplicate_of` names the primary file.
 

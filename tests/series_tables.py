@@ -18,13 +18,14 @@ KM = 1000.0
 PACE_S_PER_KM = 360.0
 
 
-def run(start: datetime, km: float, *, downhill_m: float = np.nan, steep_downhill_m: float = np.nan,
+def run(start: datetime, km: float, *, downhill_m: float = np.nan, steep_downhill_distance_m: float = np.nan,
         surface: str | None = "road", duration_s: float | None = None) -> dict[str, Any]:
     """One run row; ``start`` must be tz-aware."""
     return {
         frames.START_UTC: start, frames.SPORT: "running", frames.SUB_SPORT: None, frames.IS_RUN: True,
         frames.DISTANCE_M: km * KM, frames.DURATION_S: km * PACE_S_PER_KM if duration_s is None else duration_s,
-        frames.DOWNHILL_M: downhill_m, frames.STEEP_DOWNHILL_M: steep_downhill_m, frames.SURFACE: surface,
+        frames.DOWNHILL_M: downhill_m, frames.STEEP_DOWNHILL_DISTANCE_M: steep_downhill_distance_m,
+        frames.SURFACE: surface,
     }
 
 
@@ -33,7 +34,7 @@ def ride(start: datetime, duration_s: float, km: float = 30.0) -> dict[str, Any]
     return {
         frames.START_UTC: start, frames.SPORT: "cycling", frames.SUB_SPORT: None, frames.IS_RUN: False,
         frames.DISTANCE_M: km * KM, frames.DURATION_S: duration_s, frames.DOWNHILL_M: np.nan,
-        frames.STEEP_DOWNHILL_M: np.nan, frames.SURFACE: "unknown",
+        frames.STEEP_DOWNHILL_DISTANCE_M: np.nan, frames.SURFACE: "unknown",
     }
 
 
@@ -44,7 +45,7 @@ def table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame[frames.START_UTC] = pd.to_datetime(frame[frames.START_UTC], utc=True)
     frame[frames.IS_RUN] = frame[frames.IS_RUN].astype(bool)
     for name in (frames.DISTANCE_M, frames.DURATION_S, frames.MOVING_TIME_S, frames.ASCENT_M, frames.DESCENT_M,
-                 frames.DOWNHILL_M, frames.STEEP_DOWNHILL_M, frames.DOWNHILL_SHARE):
+                 frames.DOWNHILL_M, frames.STEEP_DOWNHILL_DISTANCE_M, frames.DOWNHILL_SHARE):
         frame[name] = frame[name].astype(float)
     frame[frames.MOVING_TIME_S] = frame[frames.DURATION_S]
     return frame

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,3 +65,20 @@ def test_changing_the_downhill_threshold_recomputes_from_stored_streams(tmp_path
     with Store(db) as store:
         assert store.stale_metrics(settings_key(log.config.elevation)) == []
         assert len(store.stale_metrics(settings_key(ElevationSettings()))) == 4
+
+
+def test_a_store_from_before_the_rename_recomputes_steep_downhill_distance(tmp_path: Path) -> None:
+    """Stores written before steep_downhill_m became steep_downhill_distance_m: the metrics table (derived data)
+    is rebuilt from the stored streams on the next load."""
+    _runs(tmp_path / "logs")
+    db = tmp_path / "s.sqlite3"
+    stridewise.load([tmp_path / "logs"], config=Config(timezone="UTC"), db=db, jobs=1)
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE metrics RENAME COLUMN steep_downhill_distance_m TO steep_downhill_m")
+        conn.execute("UPDATE metrics SET settings_key = 'v1-old', steep_downhill_m = 770.0")
+    log = stridewise.load(config=Config(timezone="UTC"), db=db)
+    with sqlite3.connect(db) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(metrics)")]
+    assert "steep_downhill_distance_m" in columns and "steep_downhill_m" not in columns
+    # The flat synthetic tracks have no steep downhill: recomputed, not carried over (770 m).
+    assert list(log.activities["steep_downhill_distance_m"]) == [0.0, 0.0, 0.0, 0.0]

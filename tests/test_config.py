@@ -78,6 +78,12 @@ def test_precedence_flag_then_env_then_log_folder_then_user_dir(tmp_path: Path,
     ("[elevation]\ngrade_window_m = 20", "grade_window_m must be at least 50"),
     ("[elevation]\ndownhill_grade_pct = -12\nsteep_grade_pct = -10", "steep_grade_pct <= downhill_grade_pct < 0"),
     ("[elevation]\nwindow = 60", "unknown [elevation] setting 'window'"),
+    ("[elevation]\ngps_smoothing_m = 400", "[elevation] gps_smoothing_m is no longer used (the smoothing now follows "
+                                          "each track's own noise)"),
+    ("[elevation]\nbarometric_max_grade_filter_m = 30", "needs target_grade_noise_pct > 0 and "
+                                                        "gps_max_grade_filter_m, barometric_max_grade_filter_m >= "
+                                                        "grade_window_m"),
+    ("[elevation]\ntarget_grade_noise_pct = 0", "needs target_grade_noise_pct > 0"),
     ("[[shoes]]\ninitial_km = 3", "every [[shoes]] needs a name"),
     ("[[shoes]]\nname = 'A'\nfirst_use = 'last spring'", "first_use must be a date like 2026-03-01"),
     ("[[shoes]]\nname = 'A'\ninitial_km = 'lots'", "initial_km must be a number"),

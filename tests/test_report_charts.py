@@ -198,11 +198,12 @@ def test_downhill_bars_and_share_line(log: TrainingLog) -> None:
     assert (ax.get_ylabel(), twin.get_ylabel()) == ("Downhill distance (km)", "Downhill share of running (%)")
     rows = log.weekly.loc[WINDOW]
     np.testing.assert_allclose([b.get_height() for b in bars(ax, "downhill")], rows[c.DOWNHILL_M] / 1000)
-    np.testing.assert_allclose([b.get_height() for b in bars(ax, "steep-downhill")], rows[c.STEEP_DOWNHILL_M] / 1000)
+    np.testing.assert_allclose([b.get_height() for b in bars(ax, "steep-downhill")],
+                               rows[c.STEEP_DOWNHILL_DISTANCE_M] / 1000)
     np.testing.assert_allclose(ys(line(twin, "downhill-share")), rows[c.DOWNHILL_SHARE] * 100)
     # W39's steep downhill in the generator's truth: 7,547 m; measured from noisy altitude within 5%.
     truth = json.loads((SAMPLE_LOGS / "truth.json").read_text())
-    steep_w39_m = sum(e["steep_downhill_m"] for e in truth if e["iso_week"] == WEEK and e["sport"] == "running"
+    steep_w39_m = sum(e["steep_downhill_distance_m"] for e in truth if e["iso_week"] == WEEK and e["sport"] == "running"
                       and not e["duplicate_of"])
     assert max(b.get_height() for b in bars(ax, "steep-downhill")) == pytest.approx(steep_w39_m / 1000, rel=0.05)
 

@@ -29,10 +29,10 @@ def steady_weeks(weeks: int, *, start: int = 0, long_km: float = 12.0) -> list[d
     rows = []
     for w in range(weeks):
         base = start + 7 * w
-        rows += [run(at(day(base + 1)), 8, downhill_m=0, steep_downhill_m=0),
-                 run(at(day(base + 3)), 8, downhill_m=0, steep_downhill_m=0),
-                 run(at(day(base + 5)), 6, downhill_m=60, steep_downhill_m=0, surface="trail"),
-                 run(at(day(base + 6)), long_km, downhill_m=0, steep_downhill_m=0)]
+        rows += [run(at(day(base + 1)), 8, downhill_m=0, steep_downhill_distance_m=0),
+                 run(at(day(base + 3)), 8, downhill_m=0, steep_downhill_distance_m=0),
+                 run(at(day(base + 5)), 6, downhill_m=60, steep_downhill_distance_m=0, surface="trail"),
+                 run(at(day(base + 6)), long_km, downhill_m=0, steep_downhill_distance_m=0)]
     return rows
 
 
@@ -79,23 +79,29 @@ def _steep_saturdays() -> list[dict[str, Any]]:
     rows = steady_weeks(5)
     for row in rows:
         if row[frames.SURFACE] == "trail":
-            row[frames.STEEP_DOWNHILL_M] = 250.0
-    return [*rows, run(at(day(36)), 10, downhill_m=900, steep_downhill_m=330, surface="trail")]
+            row[frames.STEEP_DOWNHILL_DISTANCE_M] = 250.0
+    return [*rows, run(at(day(36)), 10, downhill_m=900, steep_downhill_distance_m=330, surface="trail")]
 
 
 def _downhill_week() -> list[dict[str, Any]]:
-    return [*steady_weeks(9), run(at(day(64)), 10, downhill_m=2500, steep_downhill_m=900, surface="trail")]
+    return [*steady_weeks(9), run(at(day(64)), 10, downhill_m=2500, steep_downhill_distance_m=900, surface="trail")]
+
+
+def _long_steep_run() -> list[dict[str, Any]]:
+    return [*steady_weeks(5), run(at(day(36)), 21, downhill_m=9000, steep_downhill_distance_m=7100, surface="trail")]
 
 
 def _trail_switch() -> list[dict[str, Any]]:
     rows = steady_weeks(5)
     for w in (5, 6):
-        rows += [run(at(day(7 * w + d)), 8, downhill_m=0, steep_downhill_m=0, surface="trail") for d in (1, 3, 5)]
+        rows += [run(at(day(7 * w + d)), 8, downhill_m=0, steep_downhill_distance_m=0, surface="trail")
+                 for d in (1, 3, 5)]
     return rows
 
 
 def _road_only(weeks: int) -> list[dict[str, Any]]:
-    return [run(at(day(7 * w + d)), 8, downhill_m=0, steep_downhill_m=0) for w in range(weeks) for d in (1, 3, 6)]
+    return [run(at(day(7 * w + d)), 8, downhill_m=0, steep_downhill_distance_m=0)
+            for w in range(weeks) for d in (1, 3, 6)]
 
 
 EVERY_DAY_KM = [5.0, 8.0, 5.0, 8.0, 5.0, 8.0, 5.0]
@@ -144,7 +150,7 @@ AT_THRESHOLD: list[tuple[str, str, Callable[[], list[dict[str, Any]]], Callable[
     ("acwr", "max_ratio", _spiky_days, _acwr_by_hand, {}),
     ("downhill_novelty", "ratio", _steep_saturdays, lambda data, rule: 330 / 250, {}),
     ("downhill_novelty", "min_steep_m", lambda: [*steady_weeks(5), run(at(day(36)), 10, downhill_m=900,
-                                                                       steep_downhill_m=350, surface="trail")],
+                                                                       steep_downhill_distance_m=350, surface="trail")],
      lambda data, rule: 350.0, {}),  # no steep descent in the previous 30 days
     ("downhill_share", "ratio", _downhill_week, _share_over_norm, {"min_excess": 0.0}),
     # Steady weeks: 28 km road, 6 km trail. The first all-trail week moves half of |0 - 28/34| + |1 - 6/34| = 28/34.
@@ -163,6 +169,18 @@ def test_each_rule_fires_at_its_threshold_and_not_just_below(
     value = measure(data, rule)
     assert len(flags_of(data, rule, **others, **{threshold: value})) == 1
     assert flags_of(data, rule, **others, **{threshold: value * (1 + 1e-9)}) == []
+
+
+def test_steep_downhill_is_told_as_distance_run_not_as_a_drop() -> None:
+    # Saturdays held 250 m on steep downhill; this run holds 330 m: 1.3 x (330 / 250 = 1.32).
+    (flag,) = flags_of(rule_input(_steep_saturdays()), "downhill_novelty")
+    assert flag.message == ("Your run on Tue 04 Aug had 330 m on steep downhill (-10% or steeper), 1.3 x the most "
+                            "of the previous 30 days (250 m).")
+
+
+def test_steep_downhill_over_a_kilometre_is_told_in_km() -> None:
+    (flag,) = flags_of(rule_input(_long_steep_run()), "downhill_novelty")
+    assert "had 7.1 km on steep downhill (-10% or steeper)" in flag.message
 
 
 def test_hard_surface_needs_its_number_of_weeks() -> None:

@@ -19,7 +19,7 @@ BACK = 91  # Monday of 2026-W40: 35 days without a run after day 55 (days 56..90
 
 
 def back_week(kms: list[float], first: int = BACK) -> list[dict[str, Any]]:
-    return [run(at(day(first + i)), km, downhill_m=0, steep_downhill_m=0) for i, km in enumerate(kms)]
+    return [run(at(day(first + i)), km, downhill_m=0, steep_downhill_distance_m=0) for i, km in enumerate(kms)]
 
 
 def flags(rows: list[dict[str, Any]], rule: str) -> list[Any]:

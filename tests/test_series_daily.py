@@ -57,14 +57,14 @@ def test_two_runs_the_same_day_are_summed_and_the_longer_is_the_longest() -> Non
 
 def test_downhill_is_summed_over_runs_with_altitude_nan_only_when_all_lack_it_and_zero_without_a_run() -> None:
     activities = table([
-        run(at(date(2026, 6, 1), 6), 10, downhill_m=800.0, steep_downhill_m=200.0),
+        run(at(date(2026, 6, 1), 6), 10, downhill_m=800.0, steep_downhill_distance_m=200.0),
         run(at(date(2026, 6, 1), 18), 5),  # no altitude: left out of the sum, not a NaN for the day
         run(at(date(2026, 6, 2)), 8),  # the day's only run has no altitude
-        run(at(date(2026, 6, 4)), 6, downhill_m=0.0, steep_downhill_m=0.0, surface="treadmill"),
+        run(at(date(2026, 6, 4)), 6, downhill_m=0.0, steep_downhill_distance_m=0.0, surface="treadmill"),
     ])
     daily = daily_series(activities, UTC)
     assert daily[sc.DOWNHILL_M].tolist() == pytest.approx([800.0, np.nan, 0.0, 0.0], nan_ok=True)
-    assert daily[sc.STEEP_DOWNHILL_M].tolist() == pytest.approx([200.0, np.nan, 0.0, 0.0], nan_ok=True)
+    assert daily[sc.STEEP_DOWNHILL_DISTANCE_M].tolist() == pytest.approx([200.0, np.nan, 0.0, 0.0], nan_ok=True)
     assert daily[sc.RUNS_WITH_ALTITUDE].tolist() == [1, 0, 0, 1]
     assert daily[sc.DISTANCE_WITH_ALTITUDE_M].tolist() == [10 * KM, 0.0, 0.0, 6 * KM]
 

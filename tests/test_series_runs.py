@@ -44,7 +44,7 @@ def test_a_12_km_run_after_a_10_km_longest_is_a_spike_of_1_2() -> None:
 def test_a_run_with_only_20_days_of_history_gets_nulls() -> None:
     activities = table([run(_day(0), 10), run(_day(20), 12)])
     spikes = run_spikes(activities)
-    for column in (sc.PREV_30D_LONGEST_M, sc.DISTANCE_SPIKE_RATIO, sc.PREV_30D_MAX_STEEP_DOWNHILL_M,
+    for column in (sc.PREV_30D_LONGEST_M, sc.DISTANCE_SPIKE_RATIO, sc.PREV_30D_MAX_STEEP_DOWNHILL_DISTANCE_M,
                    sc.STEEP_DOWNHILL_SPIKE_RATIO):
         assert spikes[column].isna().all(), column
 
@@ -84,25 +84,26 @@ def test_a_first_run_back_after_five_weeks_off_is_compared_with_the_level_before
 
 def test_steep_downhill_ratio_against_the_largest_known_descent_of_the_window() -> None:
     activities = table([
-        run(_day(0), 10, downhill_m=900.0, steep_downhill_m=400.0),  # history start; out of later windows
-        run(_day(5), 10, downhill_m=500.0, steep_downhill_m=200.0),
+        run(_day(0), 10, downhill_m=900.0, steep_downhill_distance_m=400.0),  # history start; out of later windows
+        run(_day(5), 10, downhill_m=500.0, steep_downhill_distance_m=200.0),
         run(_day(10), 8),  # no altitude: left out of the maximum
-        run(_day(31), 12, downhill_m=700.0, steep_downhill_m=300.0),  # window holds 200 m and unknown -> 1.5
-        run(_day(45), 6, surface="treadmill", downhill_m=0.0, steep_downhill_m=0.0),  # window: 300 m -> 0
+        run(_day(31), 12, downhill_m=700.0, steep_downhill_distance_m=300.0),  # window holds 200 m and unknown -> 1.5
+        run(_day(45), 6, surface="treadmill", downhill_m=0.0, steep_downhill_distance_m=0.0),  # window: 300 m -> 0
         run(_day(70), 9),  # own descent unknown -> NaN, denominator still 0 (treadmill)
-        run(_day(72), 9, downhill_m=100.0, steep_downhill_m=50.0),  # max over 0 and unknown = 0 -> NaN
+        run(_day(72), 9, downhill_m=100.0, steep_downhill_distance_m=50.0),  # max over 0 and unknown = 0 -> NaN
     ])
     spikes = run_spikes(activities)
-    assert _nan_or(spikes[sc.PREV_30D_MAX_STEEP_DOWNHILL_M]) == pytest.approx(
+    assert _nan_or(spikes[sc.PREV_30D_MAX_STEEP_DOWNHILL_DISTANCE_M]) == pytest.approx(
         [np.nan, np.nan, np.nan, 200.0, 300.0, 0.0, 0.0], nan_ok=True)
     assert _nan_or(spikes[sc.STEEP_DOWNHILL_SPIKE_RATIO]) == pytest.approx(
         [np.nan, np.nan, np.nan, 1.5, 0.0, np.nan, np.nan], nan_ok=True)
 
 
 def test_a_window_whose_runs_all_lack_altitude_has_an_unknown_denominator() -> None:
-    activities = table([run(_day(0), 10), run(_day(20), 10), run(_day(35), 10, downhill_m=80.0, steep_downhill_m=20.0)])
+    activities = table([run(_day(0), 10), run(_day(20), 10),
+                        run(_day(35), 10, downhill_m=80.0, steep_downhill_distance_m=20.0)])
     last = run_spikes(activities).iloc[-1]
-    assert np.isnan(last[sc.PREV_30D_MAX_STEEP_DOWNHILL_M]) and np.isnan(last[sc.STEEP_DOWNHILL_SPIKE_RATIO])
+    assert np.isnan(last[sc.PREV_30D_MAX_STEEP_DOWNHILL_DISTANCE_M]) and np.isnan(last[sc.STEEP_DOWNHILL_SPIKE_RATIO])
     assert last[sc.DISTANCE_SPIKE_RATIO] == pytest.approx(1.0)
 
 

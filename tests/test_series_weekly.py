@@ -86,16 +86,16 @@ def test_a_partial_week_among_the_four_blanks_the_four_week_change() -> None:
 
 def test_downhill_share_leaves_out_runs_without_altitude_and_surface_shares_add_up() -> None:
     activities = table([
-        run(at(_day(0)), 10, downhill_m=1000.0, steep_downhill_m=300.0, surface="trail"),
+        run(at(_day(0)), 10, downhill_m=1000.0, steep_downhill_distance_m=300.0, surface="trail"),
         run(at(_day(2)), 10, surface="road"),  # no altitude
-        run(at(_day(4)), 5, downhill_m=0.0, steep_downhill_m=0.0, surface="treadmill"),
+        run(at(_day(4)), 5, downhill_m=0.0, steep_downhill_distance_m=0.0, surface="treadmill"),
         run(at(_day(7)), 8, surface="road"),  # W42: the only run, no altitude
-        run(at(_day(21)), 5, downhill_m=50.0, steep_downhill_m=0.0),  # W44; W43 has no run
+        run(at(_day(21)), 5, downhill_m=50.0, steep_downhill_distance_m=0.0),  # W44; W43 has no run
     ])
     weekly = weekly_series(daily_series(activities, UTC))
     # W41: 1000 m downhill over the 15 km with altitude = 1/15; W42: unknown; W43: no run, 0 m but no share.
     assert weekly[sc.DOWNHILL_M].tolist() == pytest.approx([1000.0, np.nan, 0.0, 50.0], nan_ok=True)
-    assert weekly[sc.STEEP_DOWNHILL_M].tolist() == pytest.approx([300.0, np.nan, 0.0, 0.0], nan_ok=True)
+    assert weekly[sc.STEEP_DOWNHILL_DISTANCE_M].tolist() == pytest.approx([300.0, np.nan, 0.0, 0.0], nan_ok=True)
     assert weekly[sc.DISTANCE_WITH_ALTITUDE_M].tolist() == [15 * KM, 0.0, 0.0, 5 * KM]
     assert weekly[sc.DOWNHILL_SHARE].tolist() == pytest.approx([1 / 15, np.nan, np.nan, 0.01], nan_ok=True)
     # W41: 25 km = 10 trail + 10 road + 5 treadmill.

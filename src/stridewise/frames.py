@@ -22,7 +22,7 @@ MOVING_TIME_S: Final = "moving_time_s"
 ASCENT_M: Final = "ascent_m"  # NaN when the activity has no altitude
 DESCENT_M: Final = "descent_m"  # NaN when the activity has no altitude
 DOWNHILL_M: Final = "downhill_m"  # distance at grade <= -5%; NaN when no altitude, 0 on a treadmill
-STEEP_DOWNHILL_M: Final = "steep_downhill_m"  # distance at grade <= -10%; same nulls
+STEEP_DOWNHILL_DISTANCE_M: Final = "steep_downhill_distance_m"  # distance at grade <= -10%; same nulls
 DOWNHILL_SHARE: Final = "downhill_share"  # downhill_m / distance_m
 SURFACE: Final = "surface"  # road, trail, track, treadmill, mixed, unknown
 SURFACE_SOURCE: Final = "surface_source"
@@ -34,7 +34,7 @@ SHOE_SOURCE: Final = "shoe_source"
 
 ACTIVITY_COLUMNS: Final[tuple[str, ...]] = (
     ID, START_UTC, SPORT, SUB_SPORT, IS_RUN, NAME, DISTANCE_M, DURATION_S, MOVING_TIME_S, ASCENT_M, DESCENT_M,
-    DOWNHILL_M, STEEP_DOWNHILL_M, DOWNHILL_SHARE, SURFACE, SURFACE_SOURCE, SHOE,
+    DOWNHILL_M, STEEP_DOWNHILL_DISTANCE_M, DOWNHILL_SHARE, SURFACE, SURFACE_SOURCE, SHOE,
 )
 
 SURFACES: Final[tuple[str, ...]] = ("road", "trail", "track", "treadmill", "mixed", "unknown")

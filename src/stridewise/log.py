@@ -84,7 +84,7 @@ def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], co
             f.ID: r.id, f.START_UTC: pd.Timestamp(r.start_utc), f.SPORT: r.sport, f.SUB_SPORT: r.sub_sport,
             f.IS_RUN: r.is_run, f.NAME: r.name, f.DISTANCE_M: r.distance_m, f.DURATION_S: r.duration_s,
             f.MOVING_TIME_S: r.moving_time_s, f.ASCENT_M: r.ascent_m, f.DESCENT_M: r.descent_m,
-            f.DOWNHILL_M: r.downhill_m, f.STEEP_DOWNHILL_M: r.steep_downhill_m,
+            f.DOWNHILL_M: r.downhill_m, f.STEEP_DOWNHILL_DISTANCE_M: r.steep_downhill_distance_m,
             f.DOWNHILL_SHARE: (r.downhill_m / r.distance_m) if r.downhill_m is not None and r.distance_m else None,
             f.SURFACE: surface.surface if surface else None, f.SURFACE_SOURCE: surface.source if surface else None,
             f.SHOE: shoe, "source": r.source, "format": r.format, "sport_source": r.sport_source, "gear": r.gear,
@@ -93,7 +93,7 @@ def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], co
         })
     activities = pd.DataFrame(rows, columns=[*f.ACTIVITY_COLUMNS, *EXTRA_COLUMNS])
     for column in (f.DISTANCE_M, f.DURATION_S, f.MOVING_TIME_S, f.ASCENT_M, f.DESCENT_M, f.DOWNHILL_M,
-                   f.STEEP_DOWNHILL_M, f.DOWNHILL_SHARE):
+                   f.STEEP_DOWNHILL_DISTANCE_M, f.DOWNHILL_SHARE):
         activities[column] = pd.to_numeric(activities[column], errors="coerce").astype(float)
     activities[f.START_UTC] = pd.to_datetime(activities[f.START_UTC], utc=True)
     activities[f.IS_RUN] = activities[f.IS_RUN].astype(bool)

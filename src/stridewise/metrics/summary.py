@@ -12,7 +12,7 @@ from stridewise import columns as col
 from stridewise.model import track_distance_m
 
 # Bump when a change here alters stored numbers: the store recomputes every activity's metrics.
-METRICS_VERSION: Final = 1
+METRICS_VERSION: Final = 2
 # Below this speed between two samples the runner is standing (traffic light, watch auto-pause); the same
 # threshold Strava and Garmin use for "moving" is about 0.5 m/s (1.8 km/h, far below any walking pace).
 MOVING_MIN_SPEED_M_S: Final = 0.5

@@ -113,7 +113,7 @@ def report_data(log: TrainingLog, week: str, *, weeks: int, units: Units) -> dic
     for label, row in window.iterrows():
         entry: dict[str, Any] = {"week": str(label), "week_start": row[sc.WEEK_START].date().isoformat()}
         for column in (sc.RUN_DISTANCE_M, sc.RUN_DURATION_S, sc.RUNS, sc.LONGEST_RUN_M, sc.DOWNHILL_M,
-                       sc.STEEP_DOWNHILL_M, sc.DOWNHILL_SHARE, sc.REST_DAYS, sc.DISTANCE_CHANGE_VS_PREV_WEEK,
+                       sc.STEEP_DOWNHILL_DISTANCE_M, sc.DOWNHILL_SHARE, sc.REST_DAYS, sc.DISTANCE_CHANGE_VS_PREV_WEEK,
                        sc.DISTANCE_CHANGE_VS_PREV_4W, sc.ACWR_EWMA, sc.ACWR_ROLLING, sc.MONOTONY_7D,
                        *sc.SURFACE_DISTANCE_M.values()):
             value = row[column]

@@ -55,7 +55,7 @@ def downhill_chart(weekly: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEK
     x = week_axis(ax, window)
     rows = window.weekly(weekly)
     downhill = rows[c.DOWNHILL_M].to_numpy(float) / metres_per(units)
-    steep = rows[c.STEEP_DOWNHILL_M].to_numpy(float) / metres_per(units)
+    steep = rows[c.STEEP_DOWNHILL_DISTANCE_M].to_numpy(float) / metres_per(units)
     share_pct = rows[c.DOWNHILL_SHARE].to_numpy(float) * 100
     if np.isnan(downhill).all():
         s.no_data(ax, "No altitude data in these weeks")

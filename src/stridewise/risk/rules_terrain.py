@@ -1,4 +1,4 @@
-"""Terrain rules: steep-descent novelty, downhill share, change of surface, weeks only on roads."""
+"""Terrain rules: steep-downhill novelty, downhill share, change of surface, weeks only on roads."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from stridewise import frames as f
 from stridewise.risk.advice import ADVICE_DOWNHILL, ADVICE_SURFACE, SOURCE_DOWNHILL, SOURCE_SURFACE
 from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.risk.registry import Rule, RuleInput, Threshold, register
-from stridewise.risk.rules_load import at, local_day, week_end
+from stridewise.risk.rules_load import at, km, local_day, week_end
 from stridewise.series import columns as sc
 from stridewise.series import week_label
 
@@ -20,16 +20,22 @@ from stridewise.series import week_label
 KNOWN_SURFACES = ("road", "trail", "track", "treadmill", "mixed")
 
 
+def _distance(metres: float) -> str:
+    """A distance on the ground: "7.1 km", or "330 m" under a kilometre (0.3 km would hide a 30% difference)."""
+    return km(metres) if metres >= 1000 else f"{metres:.0f} m"
+
+
 @register(Rule(
     "downhill_novelty", "Steep downhill beyond what you are used to", Evidence.CONVENTION, (Severity.ELEVATED,),
     SOURCE_DOWNHILL, ADVICE_DOWNHILL,
-    {"ratio": Threshold(1.10, "steep-descent distance / the largest of the previous 30 days (by analogy with "
-                              "the spike rule)"),
-     "min_steep_m": Threshold(200.0, "steep descent (grade <= -10%) below which a run is not flagged")}))
+    {"ratio": Threshold(1.10, "distance on steep downhill / the largest of the previous 30 days (by analogy "
+                              "with the spike rule)"),
+     "min_steep_m": Threshold(200.0, "distance on steep downhill (grade <= -10%) below which a run is not "
+                                     "flagged")}))
 def downhill_novelty(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
     flags = []
     for index, run in data.runs.iterrows():
-        steep, previous = run[f.STEEP_DOWNHILL_M], run[sc.PREV_30D_MAX_STEEP_DOWNHILL_M]
+        steep, previous = run[f.STEEP_DOWNHILL_DISTANCE_M], run[sc.PREV_30D_MAX_STEEP_DOWNHILL_DISTANCE_M]
         if pd.isna(steep) or pd.isna(previous) or steep < params["min_steep_m"]:
             continue
         if previous > 0 and steep / previous < params["ratio"]:
@@ -37,14 +43,14 @@ def downhill_novelty(data: RuleInput, params: Mapping[str, float], rule: Rule) -
         day = local_day(data.activities, index)
         if previous > 0:
             value, threshold = steep / previous, params["ratio"]
-            told = f"{value:.1f} x the most of the previous 30 days ({previous:.0f} m)"
+            told = f"{value:.1f} x the most of the previous 30 days ({_distance(previous)})"
         else:
             value, threshold = float(steep), params["min_steep_m"]
             told = "with none in the previous 30 days"
         flags.append(rule.flag(
             Severity.ELEVATED, week=week_label(pd.Timestamp(day)), day=day, value=value, threshold=threshold,
             activity_id=int(at(data.activities, index, f.ID)),
-            message=f"Your run on {day:%a %d %b} had {steep:.0f} m of steep descent (-10% or steeper), {told}."))
+            message=f"Your run on {day:%a %d %b} had {_distance(steep)} on steep downhill (-10% or steeper), {told}."))
     return flags
 
 

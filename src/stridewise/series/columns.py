@@ -18,7 +18,7 @@ RUN_DURATION_S: Final = "run_duration_s"  # elapsed time, summed over the day's 
 RUNS: Final = "runs"  # number of runs
 LONGEST_RUN_M: Final = "longest_run_m"  # 0 when no run
 DOWNHILL_M: Final = frames.DOWNHILL_M  # sum over runs with altitude; NaN if every run lacked it; 0 if no run
-STEEP_DOWNHILL_M: Final = frames.STEEP_DOWNHILL_M  # same rule as DOWNHILL_M
+STEEP_DOWNHILL_DISTANCE_M: Final = frames.STEEP_DOWNHILL_DISTANCE_M  # same rule as DOWNHILL_M
 RUNS_WITH_ALTITUDE: Final = "runs_with_altitude"  # runs whose downhill_m is known
 DISTANCE_WITH_ALTITUDE_M: Final = "distance_with_altitude_m"  # running distance of those runs (share denominator)
 CROSS_TRAINING: Final = "cross_training"  # bool: a non-run activity that day
@@ -34,7 +34,7 @@ ACWR_ROLLING: Final = "acwr_rolling"  # last 7 days / mean weekly distance of th
 MONOTONY_7D: Final = "monotony_7d"  # mean / population SD of the last 7 daily distances, capped
 
 DAILY_COLUMNS: Final[tuple[str, ...]] = (
-    RUN_DISTANCE_M, RUN_DURATION_S, RUNS, LONGEST_RUN_M, DOWNHILL_M, STEEP_DOWNHILL_M, RUNS_WITH_ALTITUDE,
+    RUN_DISTANCE_M, RUN_DURATION_S, RUNS, LONGEST_RUN_M, DOWNHILL_M, STEEP_DOWNHILL_DISTANCE_M, RUNS_WITH_ALTITUDE,
     DISTANCE_WITH_ALTITUDE_M, *SURFACE_DISTANCE_M.values(), CROSS_TRAINING, CROSS_TRAINING_S, REST_DAY,
     ACWR_EWMA, ACWR_ROLLING, MONOTONY_7D,
 )
@@ -51,9 +51,9 @@ DISTANCE_CHANGE_VS_PREV_WEEK: Final = "distance_change_vs_prev_week"  # 0.35 = +
 DISTANCE_CHANGE_VS_PREV_4W: Final = "distance_change_vs_prev_4w_mean"  # versus the mean of the 4 weeks before
 
 WEEKLY_COLUMNS: Final[tuple[str, ...]] = (
-    WEEK_START, HISTORY_DAYS, RUN_DISTANCE_M, RUN_DURATION_S, RUNS, LONGEST_RUN_M, DOWNHILL_M, STEEP_DOWNHILL_M,
-    RUNS_WITH_ALTITUDE, DISTANCE_WITH_ALTITUDE_M, DOWNHILL_SHARE, *SURFACE_DISTANCE_M.values(),
-    *SURFACE_SHARE.values(), CROSS_TRAINING_DAYS, CROSS_TRAINING_S,
+    WEEK_START, HISTORY_DAYS, RUN_DISTANCE_M, RUN_DURATION_S, RUNS, LONGEST_RUN_M, DOWNHILL_M,
+    STEEP_DOWNHILL_DISTANCE_M, RUNS_WITH_ALTITUDE, DISTANCE_WITH_ALTITUDE_M, DOWNHILL_SHARE,
+    *SURFACE_DISTANCE_M.values(), *SURFACE_SHARE.values(), CROSS_TRAINING_DAYS, CROSS_TRAINING_S,
     REST_DAYS, DISTANCE_CHANGE_VS_PREV_WEEK, DISTANCE_CHANGE_VS_PREV_4W, ACWR_EWMA, ACWR_ROLLING, MONOTONY_7D,
 )
 
@@ -65,10 +65,11 @@ REFERENCE_PREVIOUS_30D: Final = "previous_30_days"  # the 30 days before the run
 REFERENCE_BEFORE_BREAK: Final = "before_break"  # no run in those 30 days: the 30 days up to the last run before
 REFERENCE_NONE: Final = "none"  # the history before the run is shorter than 30 days, or holds no run
 SPIKE_REFERENCES: Final = (REFERENCE_PREVIOUS_30D, REFERENCE_BEFORE_BREAK, REFERENCE_NONE)
-PREV_30D_MAX_STEEP_DOWNHILL_M: Final = "prev_30d_max_steep_downhill_m"  # largest steep descent of those runs
-STEEP_DOWNHILL_SPIKE_RATIO: Final = "steep_downhill_spike_ratio"  # steep_downhill_m / its 30-day maximum
+# The longest distance on steep downhill of those runs.
+PREV_30D_MAX_STEEP_DOWNHILL_DISTANCE_M: Final = "prev_30d_max_steep_downhill_distance_m"
+STEEP_DOWNHILL_SPIKE_RATIO: Final = "steep_downhill_spike_ratio"  # steep_downhill_distance_m / its 30-day maximum
 
 RUN_COLUMNS: Final[tuple[str, ...]] = (
-    frames.START_UTC, frames.DISTANCE_M, frames.STEEP_DOWNHILL_M, PREV_30D_LONGEST_M, DISTANCE_SPIKE_RATIO,
-    SPIKE_REFERENCE, PREV_30D_MAX_STEEP_DOWNHILL_M, STEEP_DOWNHILL_SPIKE_RATIO,
+    frames.START_UTC, frames.DISTANCE_M, frames.STEEP_DOWNHILL_DISTANCE_M, PREV_30D_LONGEST_M, DISTANCE_SPIKE_RATIO,
+    SPIKE_REFERENCE, PREV_30D_MAX_STEEP_DOWNHILL_DISTANCE_M, STEEP_DOWNHILL_SPIKE_RATIO,
 )

@@ -18,7 +18,7 @@ from stridewise.series.load import DEFAULT_LOAD_SETTINGS, LoadSettings, with_loa
 # The activity columns this stage reads.
 REQUIRED_COLUMNS: tuple[str, ...] = (
     frames.START_UTC, frames.IS_RUN, frames.DISTANCE_M, frames.DURATION_S, frames.DOWNHILL_M,
-    frames.STEEP_DOWNHILL_M, frames.SURFACE,
+    frames.STEEP_DOWNHILL_DISTANCE_M, frames.SURFACE,
 )
 # A run whose surface is missing (None/NaN) counts here; frames.SURFACES lists it.
 UNKNOWN_SURFACE = "unknown"
@@ -80,8 +80,8 @@ def _run_columns(runs: pd.DataFrame, run_day: pd.Series, index: pd.DatetimeIndex
     out[sc.RUNS] = _fill(by_day.size(), index).astype(int)
     out[sc.LONGEST_RUN_M] = _fill(by_day.max(), index)
     out[sc.DOWNHILL_M] = _fill(downhill.groupby(run_day).sum(min_count=1), index)
-    out[sc.STEEP_DOWNHILL_M] = _fill(runs[frames.STEEP_DOWNHILL_M].astype(float).groupby(run_day).sum(min_count=1),
-                                     index)
+    steep = runs[frames.STEEP_DOWNHILL_DISTANCE_M].astype(float)
+    out[sc.STEEP_DOWNHILL_DISTANCE_M] = _fill(steep.groupby(run_day).sum(min_count=1), index)
     out[sc.RUNS_WITH_ALTITUDE] = _fill(downhill.groupby(run_day).count(), index).astype(int)
     out[sc.DISTANCE_WITH_ALTITUDE_M] = _fill(distance.where(downhill.notna()).groupby(run_day).sum(), index)
     surface = _surfaces(runs[frames.SURFACE])

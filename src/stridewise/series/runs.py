@@ -1,4 +1,4 @@
-"""Per-run spike ratios: each run against the longest run (and largest steep descent) of the 30 days before it."""
+"""Per-run spike ratios: each run against the longest run (and steep downhill distance) of the 30 days before it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from stridewise.series.daily import require_columns
 # of the previous 30 days. The steep-descent ratio uses the same window by analogy (EVIDENCE.md, downhill).
 SPIKE_WINDOW_DAYS: Final = 30
 
-_REQUIRED: Final = (frames.START_UTC, frames.IS_RUN, frames.DISTANCE_M, frames.STEEP_DOWNHILL_M)
+_REQUIRED: Final = (frames.START_UTC, frames.IS_RUN, frames.DISTANCE_M, frames.STEEP_DOWNHILL_DISTANCE_M)
 
 
 def run_spikes(activities: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) -> pd.DataFrame:
@@ -29,10 +29,10 @@ def run_spikes(activities: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS
       compared with the level before the break, never left without a reference (``spike_reference`` says which);
       0 when no run came before at all;
     - distance_spike_ratio = distance_m / prev_30d_longest_m (1.2 = 20% longer); NaN when the denominator is 0;
-    - prev_30d_max_steep_downhill_m: the largest steep_downhill_m of the window's runs with altitude; NaN when
-      none of them had altitude, 0 when the window holds no run;
-    - steep_downhill_spike_ratio = steep_downhill_m / prev_30d_max_steep_downhill_m; NaN when either is
-      unknown or the denominator is 0.
+    - prev_30d_max_steep_downhill_distance_m: the largest steep_downhill_distance_m of the window's runs with
+      altitude; NaN when none of them had altitude, 0 when the window holds no run;
+    - steep_downhill_spike_ratio = steep_downhill_distance_m / prev_30d_max_steep_downhill_distance_m; NaN when
+      either is unknown or the denominator is 0.
 
     All four are NaN when the history before the run (from the first activity of the table, run or not) is
     shorter than ``window_days``: a short log gives nulls, not ratios against a partial window.
@@ -42,9 +42,9 @@ def run_spikes(activities: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS
     out = pd.DataFrame(index=runs.index)
     out[frames.START_UTC] = runs[frames.START_UTC]
     out[frames.DISTANCE_M] = runs[frames.DISTANCE_M].astype(float)
-    out[frames.STEEP_DOWNHILL_M] = runs[frames.STEEP_DOWNHILL_M].astype(float)
+    out[frames.STEEP_DOWNHILL_DISTANCE_M] = runs[frames.STEEP_DOWNHILL_DISTANCE_M].astype(float)
     distance = out[frames.DISTANCE_M].to_numpy(dtype=float)
-    steep = out[frames.STEEP_DOWNHILL_M].to_numpy(dtype=float)
+    steep = out[frames.STEEP_DOWNHILL_DISTANCE_M].to_numpy(dtype=float)
     longest = np.full(len(runs), np.nan)
     max_steep = np.full(len(runs), np.nan)
     reference = np.full(len(runs), sc.REFERENCE_NONE, dtype=object)
@@ -69,7 +69,7 @@ def run_spikes(activities: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS
     out[sc.PREV_30D_LONGEST_M] = longest
     out[sc.DISTANCE_SPIKE_RATIO] = _ratio(distance, longest)
     out[sc.SPIKE_REFERENCE] = reference
-    out[sc.PREV_30D_MAX_STEEP_DOWNHILL_M] = max_steep
+    out[sc.PREV_30D_MAX_STEEP_DOWNHILL_DISTANCE_M] = max_steep
     out[sc.STEEP_DOWNHILL_SPIKE_RATIO] = _ratio(steep, max_steep)
     return out[list(sc.RUN_COLUMNS)]
 

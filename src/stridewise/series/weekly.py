@@ -33,7 +33,7 @@ def weekly_series(daily: pd.DataFrame) -> pd.DataFrame:
 
     - sums over the week's days: distance, duration, runs, downhill, steep downhill, distance per surface,
       cross-training time; counts of cross-training days and rest days; the longest run;
-    - downhill_m and steep_downhill_m are NaN when the week had runs but none with altitude, 0 with no run;
+    - downhill_m and steep_downhill_distance_m are NaN when the week had runs but none with altitude, 0 with no run;
       downhill_share = downhill_m / distance_with_altitude_m (runs without altitude are left out of both);
     - surface_<s>_share = surface_<s>_m / run_distance_m, NaN in a week without running;
     - distance_change_vs_prev_week = distance / previous week's distance - 1 (0.35 = +35%); NaN when the
@@ -55,7 +55,7 @@ def weekly_series(daily: pd.DataFrame) -> pd.DataFrame:
     out[list(_SUMMED)] = sums
     out[sc.LONGEST_RUN_M] = grouped[sc.LONGEST_RUN_M].max()
     no_altitude = (out[sc.RUNS] > 0) & (out[sc.RUNS_WITH_ALTITUDE] == 0)
-    for column in (sc.DOWNHILL_M, sc.STEEP_DOWNHILL_M):
+    for column in (sc.DOWNHILL_M, sc.STEEP_DOWNHILL_DISTANCE_M):
         out[column] = grouped[column].sum().mask(no_altitude)
     out[sc.DOWNHILL_SHARE] = _share(out[sc.DOWNHILL_M], out[sc.DISTANCE_WITH_ALTITUDE_M])
     for surface, column in sc.SURFACE_DISTANCE_M.items():

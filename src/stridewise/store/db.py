@@ -87,7 +87,7 @@ class ActivityRecord:
     ascent_m: float | None
     descent_m: float | None
     downhill_m: float | None
-    steep_downhill_m: float | None
+    steep_downhill_distance_m: float | None
     duplicate_reason: str | None = None  # why it is a copy of duplicate_of; None when it counts
 
     @property
@@ -307,7 +307,7 @@ class Store:
             "SELECT a.id, a.source, a.format, a.sport, a.sub_sport, a.sport_source, a.start_utc, a.utc_offset_s, "
             "a.device, a.name, a.gear, a.type_hint, a.altitude_source, a.device_distance_m, a.device_descent_m, "
             "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s, m.distance_source, "
-            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_m, d.reason "
+            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_distance_m, d.reason "
             "FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id "
             f"LEFT JOIN duplicate_reasons d ON d.activity_id = a.id {where} "
             "ORDER BY a.start_utc, a.id").fetchall()

@@ -7,7 +7,7 @@ from typing import Final
 SCHEMA_VERSION: Final = 1
 # The metrics table holds derived data only: when its columns differ from these, it is dropped and rebuilt.
 METRICS_COLUMNS: Final = ("activity_id", "settings_key", "distance_m", "duration_s", "moving_time_s",
-                          "distance_source", "ascent_m", "descent_m", "downhill_m", "steep_downhill_m")
+                          "distance_source", "ascent_m", "descent_m", "downhill_m", "steep_downhill_distance_m")
 
 DDL: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS metrics (
     ascent_m REAL,                        -- NULL: no usable altitude
     descent_m REAL,
     downhill_m REAL,
-    steep_downhill_m REAL
+    steep_downhill_distance_m REAL
 );
 
 -- The pain journal: what the runner felt on a local day, 0 (none) to 10 (worst imaginable).
