@@ -12,7 +12,7 @@ from stridewise import frames as f
 from stridewise.risk.advice import ADVICE_DOWNHILL, ADVICE_SURFACE, SOURCE_DOWNHILL, SOURCE_SURFACE
 from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.risk.registry import Rule, RuleInput, Threshold, register
-from stridewise.risk.rules_load import at, km, local_day, week_end
+from stridewise.risk.rules_load import at, local_day, week_end
 from stridewise.series import columns as sc
 from stridewise.series import week_label
 
@@ -20,9 +20,12 @@ from stridewise.series import week_label
 KNOWN_SURFACES = ("road", "trail", "track", "treadmill", "mixed")
 
 
-def _distance(metres: float) -> str:
-    """A distance on the ground: "7.1 km", or "330 m" under a kilometre (0.3 km would hide a 30% difference)."""
-    return km(metres) if metres >= 1000 else f"{metres:.0f} m"
+def _distance(data: RuleInput, metres: float) -> str:
+    """A distance on the ground in the runner's units: "7.1 km", or "330 m" under a kilometre (0.3 km would hide a
+    30% difference); in miles two digits under a mile ("0.21 mi")."""
+    if metres >= 1000:
+        return data.distance(metres)
+    return f"{metres:.0f} m" if data.units == "km" else data.distance(metres, digits=2)
 
 
 @register(Rule(
@@ -43,14 +46,15 @@ def downhill_novelty(data: RuleInput, params: Mapping[str, float], rule: Rule) -
         day = local_day(data.activities, index)
         if previous > 0:
             value, threshold = steep / previous, params["ratio"]
-            told = f"{value:.1f} x the most of the previous 30 days ({_distance(previous)})"
+            told = f"{value:.1f} x the most of the previous 30 days ({_distance(data, previous)})"
         else:
             value, threshold = float(steep), params["min_steep_m"]
             told = "with none in the previous 30 days"
         flags.append(rule.flag(
             Severity.ELEVATED, week=week_label(pd.Timestamp(day)), day=day, value=value, threshold=threshold,
             activity_id=int(at(data.activities, index, f.ID)),
-            message=f"Your run on {day:%a %d %b} had {_distance(steep)} on steep downhill (-10% or steeper), {told}."))
+            message=f"Your run on {day:%a %d %b} had {_distance(data, steep)} on steep downhill (-10% or steeper), "
+                    f"{told}."))
     return flags
 
 
