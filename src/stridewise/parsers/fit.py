@@ -273,7 +273,7 @@ def _records_to_stream(contents: _FitContents, source: str) -> pd.DataFrame:
 
 
 def _absolute_times(fit_s: np.ndarray, contents: _FitContents) -> np.ndarray:
-    """FIT times as naive UTC datetimes (None where absent); device-relative times anchored to file creation.
+    """FIT times as naive UTC datetime64 (NaT where absent); device-relative times anchored to file creation.
 
     When any time is device-relative, only the relative times are placed; the others are left out.
     """
@@ -285,13 +285,13 @@ def _absolute_times(fit_s: np.ndarray, contents: _FitContents) -> np.ndarray:
     else:
         anchor = _relative_time_anchor(contents, first=int(seconds[np.argmax(relative)]))
         if anchor is None:
-            return np.full(len(fit_s), None, dtype=object)
+            return np.full(len(fit_s), np.datetime64("NaT"), dtype="datetime64[us]")
         anchor_time, anchor_tick = anchor
         anchor_us = (anchor_time - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
         unix_us = anchor_us + (seconds - anchor_tick) * 1_000_000
         known = relative
-    times: np.ndarray = unix_us.astype("datetime64[us]").astype(object)
-    times[~known] = None
+    times: np.ndarray = unix_us.astype("datetime64[us]")
+    times[~known] = np.datetime64("NaT")
     return times
 
 

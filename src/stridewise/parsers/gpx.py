@@ -1,4 +1,5 @@
-"""GPX 1.0/1.1 tracks (Strava, Garmin Connect, phone apps) read with gpxpy.
+"""GPX 1.0/1.1 tracks (Strava, Garmin Connect, phone apps): a streaming lxml reader, with gpxpy as the reference
+and fallback.
 
 Heart rate and cadence come from the Garmin TrackPointExtension (``gpxtpx:hr``, ``gpxtpx:cad``) or the older
 cluetrust ``gpxdata:hr``/``gpxdata:cadence``. GPX altitude is GPS (or map) altitude. A file with several tracks
@@ -8,6 +9,7 @@ or segments becomes one activity; a file with only a route or waypoints is not a
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from typing import Any, Final
 
@@ -18,21 +20,61 @@ from stridewise import columns as col
 from stridewise.errors import CorruptFileError, EmptyActivityError
 from stridewise.model import Activity
 from stridewise.parsers import sport as sports
+from stridewise.parsers.gpxfast import EXTENSION_FIELDS, GpxContents, read_gpx
 from stridewise.parsers.stream import build_stream
-from stridewise.parsers.xmltext import declare_missing_prefixes, decode_xml
+from stridewise.parsers.xmlstream import XmlFastPathDeclined, check_depth, check_limits
+from stridewise.parsers.xmltext import XmlReader, declare_missing_prefixes, decode_xml, strip_before_declaration
 
+logger = logging.getLogger(__name__)
 _NOT_A_NUMBER: Final = re.compile(r"could not convert string to float: '([^']*)'")
-# Local names of extension elements, whatever their namespace.
-_EXTENSION_FIELDS: Final[dict[str, str]] = {
-    "hr": col.HEART_RATE,
-    "heartrate": col.HEART_RATE,
-    "cad": col.CADENCE,
-    "cadence": col.CADENCE,
-    "speed": col.SPEED_M_S,
-}
 
 
-def parse_gpx(data: bytes, source: str) -> list[Activity]:
+def parse_gpx(data: bytes, source: str, *, reader: XmlReader = "auto") -> list[Activity]:
+    """Read a GPX: the fast streaming reader, or gpxpy where it declines (``reader="reference"`` forces gpxpy).
+    Limits on hostile XML are checked first, and no reader sees a file beyond them."""
+    check_limits(data, source)
+    contents = None
+    if reader == "auto":
+        warnings: list[str] = []
+        try:
+            contents = read_gpx(strip_before_declaration(data, warnings), source)
+            contents.warnings = warnings
+        except XmlFastPathDeclined as exc:
+            logger.info("%s: read with gpxpy (the fast GPX reader declined: %s)", source, exc.reason)
+    if contents is None:
+        check_depth(data, source)
+        contents = _read_reference(data, source)
+    return [_activity(contents, source)]
+
+
+def _activity(contents: GpxContents, source: str) -> Activity:
+    warnings = contents.warnings
+    if not len(contents.columns[col.TIME]):
+        what = "only a route" if contents.routes else "only waypoints" if contents.waypoints else "no track"
+        raise EmptyActivityError(source, f"GPX has {what}: no recorded track points")
+    if contents.tracks > 1:
+        warnings.append(f"{contents.tracks} tracks joined into one activity")
+    stream = build_stream(source, contents.columns, warnings=warnings)
+
+    track_type = contents.track_type
+    sport, sub_sport = sports.normalize_label(track_type)
+    sport_source = f"GPX type '{track_type}'"
+    if sport == sports.UNKNOWN:
+        verdict = sports.classify_by_pace(stream)
+        sport, sport_source = verdict.sport, verdict.reason
+        if track_type:
+            sport_source += f" (GPX type '{track_type}' names no sport)"
+    has_altitude = bool(stream[col.ALTITUDE_M].notna().any())
+    return Activity(
+        source=source, format="gpx", sport=sport, sub_sport=sub_sport,
+        start_utc=stream[col.TIME].iloc[0].to_pydatetime(), stream=stream,
+        device=contents.creator or None, name=contents.track_name or contents.name or None,
+        type_hint=track_type or None, sport_source=sport_source, altitude_source="gps" if has_altitude else "unknown",
+        warnings=warnings,
+    )
+
+
+def _read_reference(data: bytes, source: str) -> GpxContents:
     warnings: list[str] = []
     text = decode_xml(data, warnings)
     try:
@@ -47,12 +89,6 @@ def parse_gpx(data: bytes, source: str) -> list[Activity]:
             raise first_error from None
 
     points = [p for track in document.tracks for segment in track.segments for p in segment.points]
-    if not points:
-        what = "only a route" if document.routes else "only waypoints" if document.waypoints else "no track"
-        raise EmptyActivityError(source, f"GPX has {what}: no recorded track points")
-    if len(document.tracks) > 1:
-        warnings.append(f"{len(document.tracks)} tracks joined into one activity")
-
     columns: dict[str, list[Any]] = {name: [] for name in col.STREAM_COLUMNS}
     for p in points:
         columns[col.TIME].append(p.time)
@@ -63,23 +99,11 @@ def parse_gpx(data: bytes, source: str) -> list[Activity]:
         for name in (col.HEART_RATE, col.CADENCE, col.SPEED_M_S):
             columns[name].append(extra.get(name))
     del columns[col.DISTANCE_M]  # GPX records no distance; metrics compute it from positions.
-    stream = build_stream(source, columns, warnings=warnings)
-
-    track = document.tracks[0]
-    sport, sub_sport = sports.normalize_label(track.type)
-    sport_source = f"GPX type '{track.type}'"
-    if sport == sports.UNKNOWN:
-        verdict = sports.classify_by_pace(stream)
-        sport, sport_source = verdict.sport, verdict.reason
-        if track.type:
-            sport_source += f" (GPX type '{track.type}' names no sport)"
-    has_altitude = bool(stream[col.ALTITUDE_M].notna().any())
-    return [Activity(
-        source=source, format="gpx", sport=sport, sub_sport=sub_sport,
-        start_utc=stream[col.TIME].iloc[0].to_pydatetime(), stream=stream,
-        device=document.creator or None, name=track.name or document.name or None, type_hint=track.type or None,
-        sport_source=sport_source, altitude_source="gps" if has_altitude else "unknown", warnings=warnings,
-    )]
+    first = document.tracks[0] if document.tracks else None
+    return GpxContents(
+        columns=columns, tracks=len(document.tracks), track_name=first.name if first else None,
+        track_type=first.type if first else None, name=document.name, creator=document.creator,
+        routes=len(document.routes), waypoints=len(document.waypoints), warnings=warnings)
 
 
 def _parse(text: str, source: str) -> gpxpy.gpx.GPX:
@@ -100,7 +124,7 @@ def _extension_values(point: gpxpy.gpx.GPXTrackPoint) -> dict[str, float]:
     while stack:
         element = stack.pop()
         local = element.tag.rsplit("}", 1)[-1].lower()
-        name = _EXTENSION_FIELDS.get(local)
+        name = EXTENSION_FIELDS.get(local)
         if name is not None and element.text:
             with contextlib.suppress(ValueError):  # a non-numeric extension value is simply absent
                 values.setdefault(name, float(element.text))

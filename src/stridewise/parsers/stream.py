@@ -1,4 +1,9 @@
-"""Build and sanity-check the normalized stream every parser returns."""
+"""Build and sanity-check the normalized stream every parser returns.
+
+The checks run on numpy arrays; the DataFrame is made once, at the end, from the arrays that survive them. The
+fast readers hand over numpy arrays (times as naive UTC ``datetime64``, numbers as floats); the reference readers
+may hand over Python sequences (datetimes, ISO texts, None), which are converted as pandas reads them.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ EARLIEST_PLAUSIBLE: Final = pd.Timestamp("1990-01-01", tz="UTC")
 MAX_BACKWARDS_SHARE: Final = 0.2
 # A pause longer than this inside one recording is rare enough to tell the runner about.
 LONG_GAP_S: Final = 3600.0
+_NS_PER_S: Final = 1_000_000_000
 
 
 def build_stream(source: str, data: Mapping[str, Sequence[Any] | np.ndarray], *,
@@ -27,60 +33,84 @@ def build_stream(source: str, data: Mapping[str, Sequence[Any] | np.ndarray], *,
     Drops samples without a time, samples whose time is implausible, and samples whose time goes backwards,
     noting each drop in ``warnings``. Raises :class:`EmptyActivityError` when nothing is left.
     """
-    times = pd.to_datetime(pd.Series(data.get(col.TIME, []), dtype=object), utc=True, errors="coerce",
-                           format="mixed")
+    times = _utc_times(data.get(col.TIME, []))
     n = len(times)
-    frame = pd.DataFrame({col.TIME: times})
-    for name in col.NUMERIC_COLUMNS:
-        values = data.get(name)
-        if values is None or len(values) == 0:
-            frame[name] = np.full(n, np.nan)
-        else:
-            frame[name] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float).to_numpy()
+    numbers = {name: _floats(data.get(name), n) for name in col.NUMERIC_COLUMNS}
     if n == 0:
         raise EmptyActivityError(source, "no track points")
 
-    missing = frame[col.TIME].isna()
+    missing = np.isnat(times)
     if missing.all():
         raise EmptyActivityError(source, "no point has a time (a planned route or a summary, not a recording)")
+    keep = ~missing
     if missing.any():
         warnings.append(f"{int(missing.sum())} points without a time dropped")
-        frame = frame[~missing]
 
-    latest_plausible = pd.Timestamp(datetime.now(UTC)) + pd.Timedelta(days=1)
-    implausible = (frame[col.TIME] < EARLIEST_PLAUSIBLE) | (frame[col.TIME] > latest_plausible)
-    if implausible.all():
-        first = frame[col.TIME].iloc[0]
+    earliest = np.datetime64(EARLIEST_PLAUSIBLE.tz_localize(None))
+    latest = np.datetime64(datetime.now(UTC).replace(tzinfo=None)) + np.timedelta64(1, "D")
+    with np.errstate(invalid="ignore"):
+        implausible = keep & ((times < earliest) | (times > latest))
+    if implausible.sum() == keep.sum():
+        first = pd.Timestamp(times[keep][0])
         raise CorruptFileError(source, f"implausible dates (first point at {first:%Y-%m-%d %H:%M})")
     if implausible.any():
         warnings.append(f"{int(implausible.sum())} points with implausible dates dropped")
-        frame = frame[~implausible]
+        keep &= ~implausible
 
     # Keep only samples later than every sample before them: a clock that jumps back is a glitch.
-    time_ns = frame[col.TIME].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    index = np.flatnonzero(keep)
+    time_ns = times[index].astype("datetime64[ns]").view(np.int64)
     running_max = np.maximum.accumulate(time_ns)
     forward = np.ones(len(time_ns), dtype=bool)
     forward[1:] = time_ns[1:] > running_max[:-1]
-    backwards = int((~forward).sum())
-    if backwards:
+    if not forward.all():
         # Repeated identical timestamps are common (lap markers); only real reversals count against the file.
         reversals = int((time_ns[1:] < running_max[:-1]).sum())
         if reversals > MAX_BACKWARDS_SHARE * len(time_ns):
             raise CorruptFileError(source, f"dates go backwards ({reversals} of {len(time_ns)} points)")
         if reversals:
             warnings.append(f"{reversals} points with times going backwards dropped")
-        frame = frame[forward]
+        index, time_ns = index[forward], time_ns[forward]
 
-    gaps_s = frame[col.TIME].diff().dt.total_seconds()
-    if len(gaps_s) > 1 and gaps_s.max() > LONG_GAP_S:
-        warnings.append(f"the recording has a gap of {gaps_s.max() / 3600:.1f} h (clock jump or a long pause)")
+    if len(time_ns) > 1:
+        longest_gap_s = float(np.diff(time_ns).max()) / _NS_PER_S
+        if longest_gap_s > LONG_GAP_S:
+            warnings.append(f"the recording has a gap of {longest_gap_s / 3600:.1f} h (clock jump or a long pause)")
 
-    for name in (col.LAT, col.LON):
-        bad = frame[name].abs() > (90 if name == col.LAT else 180)
-        frame.loc[bad, name] = np.nan
+    columns = {name: values[index] for name, values in numbers.items()}
+    for name, limit in ((col.LAT, 90), (col.LON, 180)):
+        with np.errstate(invalid="ignore"):
+            columns[name][np.abs(columns[name]) > limit] = np.nan
     # (0, 0) is the null island that broken exports write for "no fix".
-    null_island = (frame[col.LAT] == 0) & (frame[col.LON] == 0)
+    null_island = (columns[col.LAT] == 0) & (columns[col.LON] == 0)
     if null_island.any():
-        frame.loc[null_island, [col.LAT, col.LON]] = np.nan
+        columns[col.LAT][null_island] = np.nan
+        columns[col.LON][null_island] = np.nan
         warnings.append(f"{int(null_island.sum())} points at (0, 0) treated as no position")
-    return frame.reset_index(drop=True)
+    return stream_frame(time_ns, columns)
+
+
+def stream_frame(time_ns: np.ndarray, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """The stream DataFrame from UTC nanoseconds and float columns (the arrays are used as they are)."""
+    frame = pd.DataFrame({col.TIME: pd.DatetimeIndex(time_ns.view("datetime64[ns]")).tz_localize("UTC")})
+    for name in col.NUMERIC_COLUMNS:
+        frame[name] = columns[name]
+    return frame
+
+
+def _utc_times(values: Sequence[Any] | np.ndarray) -> np.ndarray:
+    """Naive UTC datetime64 (any unit, NaT where absent or unreadable)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return values
+    # Python datetimes (aware or naive UTC) or texts, as the reference readers give them; pandas decides.
+    parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, errors="coerce", format="mixed")
+    return np.asarray(parsed.dt.tz_localize(None).to_numpy())
+
+
+def _floats(values: Sequence[Any] | np.ndarray | None, n: int) -> np.ndarray:
+    """A float64 copy of a column (NaN where absent or not a number); all NaN when the reader has none."""
+    if values is None or len(values) == 0:
+        return np.full(n, np.nan)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        return values.astype(np.float64)
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float).to_numpy()

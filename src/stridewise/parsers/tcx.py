@@ -1,4 +1,5 @@
-"""TCX (Garmin Training Center) activities, read with the standard library's ElementTree.
+"""TCX (Garmin Training Center) activities: a streaming lxml reader, with the standard library's ElementTree
+reader as the reference and fallback.
 
 Each ``Activity`` element becomes one activity (multisport TCX has several). Namespaces vary between exporters,
 so elements are matched by local name. A TCX ``Courses`` document is a planned route, not an activity.
@@ -6,6 +7,7 @@ so elements are matched by local name. A TCX ``Courses`` document is a planned r
 
 from __future__ import annotations
 
+import logging
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -14,7 +16,11 @@ from stridewise.errors import CorruptFileError, EmptyActivityError
 from stridewise.model import Activity
 from stridewise.parsers import sport as sports
 from stridewise.parsers.stream import build_stream
-from stridewise.parsers.xmltext import declare_missing_prefixes, decode_xml
+from stridewise.parsers.tcxfast import TcxActivityData, TcxContents, read_tcx, to_float
+from stridewise.parsers.xmlstream import XmlFastPathDeclined, check_depth, check_limits
+from stridewise.parsers.xmltext import XmlReader, declare_missing_prefixes, decode_xml, strip_before_declaration
+
+logger = logging.getLogger(__name__)
 
 
 def _local(tag: str) -> str:
@@ -36,39 +42,48 @@ def _text(element: ET.Element | None, *path: str) -> str | None:
     return element.text.strip() if element is not None and element.text else None
 
 
-def _float(text: str | None, bad: list[str]) -> float | None:
-    if text is None:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        bad.append(text)
-        return None
-
-
-def parse_tcx(data: bytes, source: str) -> list[Activity]:
+def parse_tcx(data: bytes, source: str, *, reader: XmlReader = "auto") -> list[Activity]:
+    """Read a TCX: the fast streaming reader, or the ElementTree one where it declines (``reader="reference"``
+    forces the latter). Limits on hostile XML are checked first, and no reader sees a file beyond them."""
+    check_limits(data, source)
     warnings: list[str] = []
-    text = decode_xml(data, warnings)
-    root = _parse(text, source, warnings)
-    activities_xml = [e for e in root.iter() if _local(e.tag) == "Activity"]
-    if not activities_xml:
-        if any(_local(e.tag) == "Course" for e in root.iter()):
+    contents = None
+    if reader == "auto":
+        try:
+            contents = read_tcx(strip_before_declaration(data, warnings), source)
+        except XmlFastPathDeclined as exc:
+            logger.info("%s: read with ElementTree (the fast TCX reader declined: %s)", source, exc.reason)
+            warnings = []
+    if contents is None:
+        check_depth(data, source)
+        contents = _read_reference(data, source, warnings)
+    if not contents.activities:
+        if contents.has_course:
             raise EmptyActivityError(source, "TCX course (a planned route), not a recorded activity")
         raise EmptyActivityError(source, "TCX has no Activity element")
-    device = _text(root.find(".//{*}Creator"), "Name") if root.find(".//{*}Creator") is not None else None
-
     activities = []
-    for index, element in enumerate(activities_xml):
+    for index, item in enumerate(contents.activities):
         own_warnings = list(warnings)
         try:
-            activities.append(_activity(element, source, index, device, own_warnings))
+            activities.append(_activity(item, source, index, contents.device, own_warnings))
         except EmptyActivityError:
-            if len(activities_xml) == 1:
+            if len(contents.activities) == 1:
                 raise
             warnings.append(f"activity {index + 1} of the file has no track points; skipped")
     if not activities:
         raise EmptyActivityError(source, "no track points in any TCX activity")
     return activities
+
+
+def _read_reference(data: bytes, source: str, warnings: list[str]) -> TcxContents:
+    text = decode_xml(data, warnings)
+    root = _parse(text, source, warnings)
+    creator = root.find(".//{*}Creator")
+    contents = TcxContents(device=_text(creator, "Name") if creator is not None else None,
+                           has_course=any(_local(e.tag) == "Course" for e in root.iter()))
+    for element in (e for e in root.iter() if _local(e.tag) == "Activity"):
+        contents.activities.append(_read_activity(element))
+    return contents
 
 
 def _parse(text: str, source: str, warnings: list[str]) -> ET.Element:
@@ -84,43 +99,47 @@ def _parse(text: str, source: str, warnings: list[str]) -> ET.Element:
         raise CorruptFileError(source, f"not well-formed XML ({exc})") from exc
 
 
-def _activity(element: ET.Element, source: str, index: int, device: str | None,
-              warnings: list[str]) -> Activity:
+def _read_activity(element: ET.Element) -> TcxActivityData:
     columns: dict[str, list[Any]] = {name: [] for name in col.STREAM_COLUMNS}
-    bad_numbers: list[str] = []
-    timer_s = distance_m = 0.0
-    laps = 0
+    bad: list[str] = []
+    item = TcxActivityData(columns=columns, bad_numbers=bad, label=element.get("Sport"),
+                           notes=_text(element, "Notes"))
     for lap in (e for e in element if _local(e.tag) == "Lap"):
-        laps += 1
-        timer_s += _float(_text(lap, "TotalTimeSeconds"), bad_numbers) or 0.0
-        distance_m += _float(_text(lap, "DistanceMeters"), bad_numbers) or 0.0
+        item.laps += 1
+        item.timer_s += to_float(_text(lap, "TotalTimeSeconds"), bad) or 0.0
+        item.distance_m += to_float(_text(lap, "DistanceMeters"), bad) or 0.0
         for point in lap.iter():
             if _local(point.tag) != "Trackpoint":
                 continue
             columns[col.TIME].append(_text(point, "Time"))
-            columns[col.LAT].append(_float(_text(point, "Position", "LatitudeDegrees"), bad_numbers))
-            columns[col.LON].append(_float(_text(point, "Position", "LongitudeDegrees"), bad_numbers))
-            columns[col.ALTITUDE_M].append(_float(_text(point, "AltitudeMeters"), bad_numbers))
-            columns[col.DISTANCE_M].append(_float(_text(point, "DistanceMeters"), bad_numbers))
-            columns[col.HEART_RATE].append(_float(_text(point, "HeartRateBpm", "Value"), bad_numbers))
+            columns[col.LAT].append(to_float(_text(point, "Position", "LatitudeDegrees"), bad))
+            columns[col.LON].append(to_float(_text(point, "Position", "LongitudeDegrees"), bad))
+            columns[col.ALTITUDE_M].append(to_float(_text(point, "AltitudeMeters"), bad))
+            columns[col.DISTANCE_M].append(to_float(_text(point, "DistanceMeters"), bad))
+            columns[col.HEART_RATE].append(to_float(_text(point, "HeartRateBpm", "Value"), bad))
             cadence = _text(point, "Cadence")
             speed = None
             extensions = _child(point, "Extensions")
             if extensions is not None:
-                for item in extensions.iter():
-                    name = _local(item.tag)
+                for node in extensions.iter():
+                    name = _local(node.tag)
                     if name == "Speed":
-                        speed = item.text
+                        speed = node.text
                     elif name == "RunCadence" and cadence is None:
-                        cadence = item.text
-            columns[col.CADENCE].append(_float(cadence, bad_numbers))
-            columns[col.SPEED_M_S].append(_float(speed, bad_numbers))
-    if bad_numbers:
-        sample = ", ".join(sorted(set(bad_numbers))[:3])
-        warnings.append(f"{len(bad_numbers)} values that are not numbers ignored ({sample})")
-    stream = build_stream(source, columns, warnings=warnings)
+                        cadence = node.text
+            columns[col.CADENCE].append(to_float(cadence, bad))
+            columns[col.SPEED_M_S].append(to_float(speed, bad))
+    return item
 
-    label = element.get("Sport")
+
+def _activity(item: TcxActivityData, source: str, index: int, device: str | None,
+              warnings: list[str]) -> Activity:
+    if item.bad_numbers:
+        sample = ", ".join(sorted(set(item.bad_numbers))[:3])
+        warnings.append(f"{len(item.bad_numbers)} values that are not numbers ignored ({sample})")
+    stream = build_stream(source, item.columns, warnings=warnings)
+
+    label = item.label
     sport, sub_sport = sports.normalize_label(label)
     sport_source = f"TCX Sport '{label}'"
     if sport == sports.UNKNOWN:
@@ -130,9 +149,9 @@ def _activity(element: ET.Element, source: str, index: int, device: str | None,
     return Activity(
         source=source, format="tcx", sport=sport, sub_sport=sub_sport,
         start_utc=stream[col.TIME].iloc[0].to_pydatetime(), stream=stream, device=device,
-        name=_text(element, "Notes"), type_hint=label, sport_source=sport_source, session_index=index,
+        name=item.notes, type_hint=label, sport_source=sport_source, session_index=index,
         altitude_source="gps" if has_altitude else "unknown",
-        device_distance_m=distance_m if laps and distance_m > 0 else None,
-        device_timer_s=timer_s if laps and timer_s > 0 else None,
+        device_distance_m=item.distance_m if item.laps and item.distance_m > 0 else None,
+        device_timer_s=item.timer_s if item.laps and item.timer_s > 0 else None,
         warnings=warnings,
     )

@@ -12,7 +12,9 @@ Every repair is reported, so the activity carries a warning.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, Literal
+
+from stridewise.parsers.xmlstream import XmlFastPathDeclined
 
 _DECLARED: Final = re.compile(r"\sxmlns:([A-Za-z_][\w.-]*)\s*=")
 _USED: Final = re.compile(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
@@ -53,3 +55,24 @@ def declare_missing_prefixes(text: str, warnings: list[str]) -> str:
     declarations = "".join(f' xmlns:{p}="urn:stridewise:undeclared:{p}"' for p in missing)
     warnings.append(f"repaired: undeclared namespace prefix {', '.join(missing)}")
     return text[: root.end()] + declarations + text[root.end():]
+
+
+XmlReader = Literal["auto", "reference"]
+_BOM: Final = b"\xef\xbb\xbf"
+_DECLARED_ENCODING: Final = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def strip_before_declaration(data: bytes, warnings: list[str]) -> bytes:
+    """For the fast readers: the bytes without a byte-order mark and the whitespace before the XML declaration,
+    repaired and reported as :func:`decode_xml` does. Declines (the reference reader then decodes the text) when
+    the declaration names an encoding other than UTF-8, since the reference reads those as Latin-1 with a warning.
+    """
+    data = data.removeprefix(_BOM)
+    declared = _DECLARED_ENCODING.match(data[:1024])
+    if declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        raise XmlFastPathDeclined(f"encoding {declared.group(1).decode()} (the reference decodes it)")
+    stripped = data.lstrip()
+    if stripped.startswith(b"<?xml") and len(stripped) != len(data):
+        warnings.append("repaired: whitespace before the XML declaration removed")
+        return stripped
+    return data

@@ -1,24 +1,67 @@
-"""Streams in the store: one compressed ``.npz`` blob per activity, one array per column."""
+"""Streams in the store: one blob per activity, the columns as raw little-endian arrays compressed with zstd.
+
+Layout of a blob: ``MAGIC``, the number of samples (uint64 LE), then one zstd frame holding the time column
+(int64 ns since the epoch, delta-coded) followed by every numeric column (float64), each byte-shuffled (the 8 bytes
+of every value grouped by position, as Blosc does) so that zstd sees the slowly varying high bytes together.
+Blobs written before this format (``.npz``, a zip) are still read.
+"""
 
 from __future__ import annotations
 
 import io
+import struct
+from typing import Final
 
 import numpy as np
 import pandas as pd
+import zstandard
 
 from stridewise import columns as col
+from stridewise.errors import StoreError
+from stridewise.parsers.stream import stream_frame
+
+MAGIC: Final = b"SWZ1"
+_NPZ_MAGIC: Final = b"PK"
+# zstd level 3 (its default): measured on the real FIT files, level 9 saves under 5% more at 3x the time.
+ZSTD_LEVEL: Final = 3
+_COLUMNS: Final = (col.TIME, *col.NUMERIC_COLUMNS)
+_HEADER: Final = struct.Struct("<4sQ")
 
 
 def encode_stream(stream: pd.DataFrame) -> bytes:
-    arrays = {name: stream[name].to_numpy(dtype=float) for name in col.NUMERIC_COLUMNS}
-    arrays[col.TIME] = stream[col.TIME].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
-    return buffer.getvalue()
+    n = len(stream)
+    time_ns = stream[col.TIME].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    parts = [_shuffle(np.diff(time_ns, prepend=np.int64(0)).astype("<i8"))]
+    parts.extend(_shuffle(stream[name].to_numpy(dtype="<f8")) for name in col.NUMERIC_COLUMNS)
+    payload = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(b"".join(parts))
+    return _HEADER.pack(MAGIC, n) + payload
 
 
-def decode_stream(blob: bytes) -> pd.DataFrame:
+def decode_stream(blob: bytes, *, where: str = "store") -> pd.DataFrame:
+    if blob[:2] == _NPZ_MAGIC:
+        return _decode_npz(blob)
+    if len(blob) < _HEADER.size or blob[:4] != MAGIC:
+        raise StoreError(where, "a stream blob in an unknown format (a newer stridewise wrote it?)")
+    _, n = _HEADER.unpack_from(blob)
+    raw = zstandard.ZstdDecompressor().decompress(blob[_HEADER.size:], max_output_size=8 * n * len(_COLUMNS))
+    if len(raw) != 8 * n * len(_COLUMNS):
+        raise StoreError(where, f"a damaged stream blob ({len(raw)} bytes for {n} samples)")
+    arrays = [_unshuffle(raw[8 * n * i: 8 * n * (i + 1)], n) for i in range(len(_COLUMNS))]
+    time_ns = np.cumsum(arrays[0].view("<i8")).astype(np.int64)
+    return stream_frame(time_ns, {name: arrays[i + 1].view("<f8").astype(np.float64, copy=False)
+                                  for i, name in enumerate(col.NUMERIC_COLUMNS)})
+
+
+def _shuffle(values: np.ndarray) -> bytes:
+    return np.ascontiguousarray(values).view(np.uint8).reshape(-1, 8).T.tobytes()
+
+
+def _unshuffle(raw: bytes, n: int) -> np.ndarray:
+    return np.frombuffer(raw, dtype=np.uint8).reshape(8, n).T.copy().view(np.uint8).reshape(-1)
+
+
+def _decode_npz(blob: bytes) -> pd.DataFrame:
+    """A blob from before the zstd format: a compressed ``.npz`` with one array per column."""
     with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
         frame = pd.DataFrame({col.TIME: pd.to_datetime(arrays[col.TIME], unit="ns", utc=True)})
         for name in col.NUMERIC_COLUMNS:
