@@ -10,9 +10,12 @@ file (metadata and every stream column) and the number of identical files is pri
     each moved ``i`` days later (every date_time field shifted, file CRC rewritten). fitparse reads an evenly spaced
     sample of ``--fitparse-sample`` files, and its archive time is that sample's mean scaled to the archive (labelled).
 Then: one one-hour run on one core (the first parse in a fresh process, and the median of warm ones), peak memory
-(tracemalloc) of both decoders, and the GPX (gpxpy) and TCX readers on the largest GPX/TCX files.
+(tracemalloc) of both decoders. Then (ingest_process.py), each beside its floor or peer: cold ingest of the real FIT
+files as a whole process against a plain fitparse loop (and against ``--before`` SRC), the fast GPX/TCX readers on the
+5 largest files against gpxpy/ElementTree and a bare lxml pass (time and memory), a 200 MB GPX, and the stream
+encoding (size and time) against savez_compressed.
 
-Usage: .venv/bin/python benchmarks/ingest.py [--runs 2000] [--fitparse-sample 10]
+Usage: .venv/bin/python benchmarks/ingest.py [--runs 2000] [--fitparse-sample 10] [--before SRC] [--only fit|process]
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import fitparse
-import gpxpy
+import ingest_process  # type: ignore[import-not-found]  # benchmarks/ is not a package
 import numpy as np
 import pandas as pd
 from fitparse.profile import MESSAGE_TYPES
@@ -43,8 +46,6 @@ from stridewise.errors import InputError
 from stridewise.model import Activity
 from stridewise.parsers import fit
 from stridewise.parsers.fitfast import crc16
-from stridewise.parsers.gpx import parse_gpx
-from stridewise.parsers.tcx import parse_tcx
 
 REAL_LOGS = Path(__file__).resolve().parent.parent.parent / "shared" / "real_logs"
 TEMPLATE = "fit/sportslib__6782987395.fit"  # 83 min, 4,988 records, Forerunner 945 with developer fields
@@ -239,37 +240,12 @@ def memory() -> None:
         print(f"{name:<46} {len(data) / 1e6:>6.2f} {peaks[0]:>8.1f} {peaks[1]:>12.1f}")
 
 
-def xml_readers() -> None:
-    gpx = max((REAL_LOGS / "gpx").glob("*.gpx"), key=lambda p: p.stat().st_size)
-    tcx = max((REAL_LOGS / "tcx").glob("*.tcx"), key=lambda p: p.stat().st_size)
-    same_run = [REAL_LOGS / f"{folder}/sportslib__6782987395.{folder}" for folder in ("gpx", "tcx", "fit")]
-    cases: list[tuple[str, Path, Callable[[bytes, str], object]]] = [
-        ("gpxpy.parse alone", gpx, lambda d, _n: gpxpy.parse(d.decode("utf-8"))),
-        ("parse_gpx (gpxpy + stream)", gpx, parse_gpx),
-        ("parse_tcx (ElementTree + stream)", tcx, parse_tcx),
-        *((f"same run as {p.suffix[1:].upper()}", p,
-           {".gpx": parse_gpx, ".tcx": parse_tcx, ".fit": fit.parse_fit}[p.suffix]) for p in same_run),
-    ]
-    print("\nGPX and TCX readers (median of 3 runs; peak from a separate traced run)")
-    print(f"{'reader':<34} {'file':<42} {'MB':>6} {'points':>7} {'ms':>8} {'peak MB':>8}")
-    for label, path, reader in cases:
-        data = path.read_bytes()
-        spent = []
-        for _ in range(3):
-            began = time.perf_counter()
-            result = reader(data, path.name)
-            spent.append(time.perf_counter() - began)
-        points = (sum(len(a.stream) for a in result) if isinstance(result, list)  # type: ignore[attr-defined]
-                  else sum(len(s.points) for t in result.tracks for s in t.segments))  # type: ignore[attr-defined]
-        peak = peak_mb(lambda r=reader, d=data, n=path.name: r(d, n))[1]  # type: ignore[misc]
-        print(f"{label:<34} {path.name:<42} {len(data) / 1e6:>6.2f} {points:>7,} "
-              f"{1000 * statistics.median(spent):>8.1f} {peak:>8.1f}")
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=2000, help="files in the synthetic archive")
     parser.add_argument("--fitparse-sample", type=int, default=10, help="archive files fitparse reads")
+    parser.add_argument("--before", type=Path, help="a source tree (…/src) to measure the whole-process figures on too")
+    parser.add_argument("--only", choices=("fit", "process"), help="only the FIT decoder part, or only the rest")
     args = parser.parse_args(argv)
     if not REAL_LOGS.is_dir():
         print(f"real device files not found at {REAL_LOGS}")
@@ -279,21 +255,24 @@ def main(argv: list[str]) -> int:
     print(f"machine: {machine()}; pinned to one core")
     fit.parse_fit((REAL_LOGS / "fit/gc__moxy.fit").read_bytes(), "warm-up.fit")
 
-    real = sorted(p for folder in ("fit", "broken") for p in (REAL_LOGS / folder).iterdir()
-                  if p.name.lower().endswith((".fit", ".fit.gz")))
-    side_by_side(f"(a) real FIT files in {REAL_LOGS}", real)
-
-    with tempfile.TemporaryDirectory() as scratch:
-        began = time.perf_counter()
-        archive = make_archive(Path(scratch), args.runs)
-        print(f"\n(synthetic archive of {args.runs} runs written in {time.perf_counter() - began:.1f} s)")
-        step = max(1, len(archive) // args.fitparse_sample)
-        side_by_side(f"(b) synthetic archive: {args.runs} copies of {TEMPLATE}, re-timestamped", archive,
-                     archive[::step][:args.fitparse_sample])
-
-    one_hour_run()
-    memory()
-    xml_readers()
+    if args.only != "process":
+        real = sorted(p for folder in ("fit", "broken") for p in (REAL_LOGS / folder).iterdir()
+                      if p.name.lower().endswith((".fit", ".fit.gz")))
+        side_by_side(f"(a) real FIT files in {REAL_LOGS}", real)
+        with tempfile.TemporaryDirectory() as scratch:
+            began = time.perf_counter()
+            archive = make_archive(Path(scratch), args.runs)
+            print(f"\n(synthetic archive of {args.runs} runs written in {time.perf_counter() - began:.1f} s)")
+            step = max(1, len(archive) // args.fitparse_sample)
+            side_by_side(f"(b) synthetic archive: {args.runs} copies of {TEMPLATE}, re-timestamped", archive,
+                         archive[::step][:args.fitparse_sample])
+        one_hour_run()
+        memory()
+    if args.only != "fit":
+        ingest_process.cold_fit_ingest(args.before, fitparse_loop=True)
+        ingest_process.xml_readers()
+        ingest_process.huge_gpx()
+        ingest_process.stream_encoding()
     print(f"\npeak resident memory of this benchmark process: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0

@@ -43,7 +43,7 @@ _ISO_TIMES: Final = re.compile(
 # Times converted at once: large enough to amortise pandas, small enough that the texts stay a few MB.
 TIME_BATCH: Final = 65_536
 _CONTAINERS: Final = frozenset({"gpx", "trk", "trkseg", "rte"})
-_HEADERS: Final = frozenset({"metadata", "name", "type", "number"})
+_HEADERS: Final = {"gpx": frozenset({"metadata", "name"}), "trk": frozenset({"name", "type", "number"})}
 
 
 @dataclass
@@ -152,14 +152,27 @@ def _check_other(child: etree._Element) -> None:
 
 
 def _extension_values(extensions: etree._Element) -> dict[str, float]:
-    """The same walk as the gpxpy-based reader: depth first from the last child, the first value found wins."""
+    """Heart rate, cadence and speed by local name at any depth, as the gpxpy-based reader finds them."""
+    values: dict[str, float] = {}
+    for element in extensions.iterdescendants():
+        name = EXTENSION_FIELDS.get(str.rsplit(element.tag, "}", 1)[-1].lower())  # type: ignore[arg-type]
+        if name is not None and element.text:
+            if name in values:  # the same field twice: which one wins depends on the reference's walk
+                return _extension_walk(extensions)
+            with contextlib.suppress(ValueError):  # a non-numeric extension value is simply absent
+                values[name] = float(element.text)
+    return values
+
+
+def _extension_walk(extensions: etree._Element) -> dict[str, float]:
+    """The reference reader's walk: depth first from the last child, the first value found wins."""
     values: dict[str, float] = {}
     stack = list(extensions)
     while stack:
         element = stack.pop()
         name = EXTENSION_FIELDS.get(local_name(element.tag).lower())
         if name is not None and element.text:
-            with contextlib.suppress(ValueError):  # a non-numeric extension value is simply absent
+            with contextlib.suppress(ValueError):
                 values.setdefault(name, float(element.text))
         stack.extend(list(element))
     return values

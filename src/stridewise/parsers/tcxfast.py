@@ -22,7 +22,7 @@ from stridewise.parsers.xmlstream import XmlFastPathDeclined, local_name
 
 _CONTAINERS: Final = frozenset({"TrainingCenterDatabase", "Activities", "Activity", "Lap", "Track",
                                 "MultiSportSession", "FirstSport", "NextSport", "Courses", "Course"})
-_HEADERS: Final = frozenset({"Notes", "TotalTimeSeconds", "DistanceMeters"})
+_HEADERS: Final = {"Activity": frozenset({"Notes"}), "Lap": frozenset({"TotalTimeSeconds", "DistanceMeters"})}
 # Point children read by local name in the reference; here by their tag in the document's namespace.
 _POINT_FIELDS: Final = frozenset({"Time", "Position", "AltitudeMeters", "DistanceMeters", "HeartRateBpm",
                                   "Cadence", "Extensions"})

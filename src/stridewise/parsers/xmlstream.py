@@ -11,7 +11,7 @@ one-line reason, and no other reader is tried on it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from lxml import etree
@@ -79,12 +79,12 @@ def local_name(tag: Any) -> str:
 
 
 def stream(data: bytes, source: str, wanted: tuple[str, ...], containers: frozenset[str],
-           headers: frozenset[str]) -> Iterator[etree._Element]:
+           headers: Mapping[str, frozenset[str]]) -> Iterator[etree._Element]:
     """Yield the root once, then every element whose tag is in ``wanted`` (``{*}name`` matches any namespace),
     complete, in document order.
 
     After each chunk, completed children of the ``containers`` (local names) on the path being parsed are deleted,
-    except the first of each ``headers`` name, which the caller reads from its parent later. Raises
+    except the first child of each name in ``headers[container]``, which the caller reads from its parent later. Raises
     :class:`XmlFastPathDeclined` on a syntax error (the reference reader then gives its own message), and
     :class:`CorruptFileError` when a limit is hit.
     """
@@ -117,22 +117,27 @@ def stream(data: bytes, source: str, wanted: tuple[str, ...], containers: frozen
         raise XmlFastPathDeclined(f"not well-formed for lxml ({message})") from exc
 
 
-def _prune(root: etree._Element, containers: frozenset[str], headers: frozenset[str], source: str) -> None:
+def _prune(root: etree._Element, containers: frozenset[str], headers: Mapping[str, frozenset[str]],
+           source: str) -> None:
     """Delete what was read: along the open path, the completed children of containers (all but the last)."""
     node = root
     while len(node):
-        if local_name(node.tag) not in containers:
+        name = local_name(node.tag)
+        if name not in containers:
             _check_open_size(node, source)
             return
-        children = list(node)
-        kept: set[str] = set()
-        for child in children[:-1]:
-            name = local_name(child.tag)
-            if name in headers and name not in kept:
-                kept.add(name)
-            else:
-                node.remove(child)
-        node = children[-1]
+        kept_names = headers.get(name)
+        if kept_names is None:
+            del node[:-1]  # a container of points: one slice, no element objects made
+        else:
+            kept: set[str] = set()
+            for child in list(node)[:-1]:
+                child_name = local_name(child.tag)
+                if child_name in kept_names and child_name not in kept:
+                    kept.add(child_name)
+                else:
+                    node.remove(child)
+        node = node[-1]
 
 
 def _check_open_size(node: etree._Element, source: str) -> None:
