@@ -244,8 +244,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=2000, help="files in the synthetic archive")
     parser.add_argument("--fitparse-sample", type=int, default=10, help="archive files fitparse reads")
-    parser.add_argument("--before", type=Path, help="a source tree (…/src) to measure the whole-process figures on too")
-    parser.add_argument("--only", choices=("fit", "process"), help="only the FIT decoder part, or only the rest")
+    parser.add_argument("--before", type=Path, help="another source tree (.../src) for the cold ingest, alternated")
+    parser.add_argument("--only", choices=("fit", "cold", "xml"),
+                        help="only the FIT decoder part, the cold whole-process ingest, or the XML and encoding part")
     args = parser.parse_args(argv)
     if not REAL_LOGS.is_dir():
         print(f"real device files not found at {REAL_LOGS}")
@@ -255,7 +256,7 @@ def main(argv: list[str]) -> int:
     print(f"machine: {machine()}; pinned to one core")
     fit.parse_fit((REAL_LOGS / "fit/gc__moxy.fit").read_bytes(), "warm-up.fit")
 
-    if args.only != "process":
+    if args.only in (None, "fit"):
         real = sorted(p for folder in ("fit", "broken") for p in (REAL_LOGS / folder).iterdir()
                       if p.name.lower().endswith((".fit", ".fit.gz")))
         side_by_side(f"(a) real FIT files in {REAL_LOGS}", real)
@@ -268,8 +269,9 @@ def main(argv: list[str]) -> int:
                          archive[::step][:args.fitparse_sample])
         one_hour_run()
         memory()
-    if args.only != "fit":
+    if args.only in (None, "cold"):
         ingest_process.cold_fit_ingest(args.before, fitparse_loop=True)
+    if args.only in (None, "xml"):
         ingest_process.xml_readers()
         ingest_process.huge_gpx()
         ingest_process.stream_encoding()

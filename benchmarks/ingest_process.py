@@ -23,21 +23,28 @@ import pandas as pd
 REAL_LOGS = Path(__file__).resolve().parent.parent.parent / "shared" / "real_logs"
 SRC = Path(__file__).resolve().parent.parent / "src"
 STRIDEWISE = "import sys; from stridewise.cli import main; sys.argv = ['stridewise', *sys.argv[1:]]; main()"
-FITPARSE_LOOP = ("import sys, fitparse\nfor p in sys.argv[1:]:\n"
-                 "    for m in fitparse.FitFile(p).get_messages(): m.get_values()\n")
+FITPARSE_LOOP = ("import gzip, sys, fitparse\nfor p in sys.argv[1:]:\n"
+                 "    f = gzip.open(p) if p.endswith('.gz') else p\n"
+                 "    for m in fitparse.FitFile(f).get_messages(): m.get_values()\n")
 # In a fresh process: import what the reader needs, read the file, then time the reader and the peak RSS growth.
 MEASURE = """
-import resource, sys, time
+import sys, time
 from pathlib import Path
 {setup}
+
+def status(key):
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(key)) / 1024
+
 paths = [Path(p) for p in sys.argv[1:]]
 datas = [p.read_bytes() for p in paths]
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/clear_refs", "w") as clear:
+    clear.write("5")  # resets the peak resident set (VmHWM) to the current one (Linux >= 4.0)
+before = status("VmRSS:")
 began = time.perf_counter()
 for path, data in zip(paths, datas):
     {call}
 spent = time.perf_counter() - began
-print(spent, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+print(spent, status("VmHWM:") - before)
 """
 XML_READERS = {
     "stridewise (fast lxml path)": ("from stridewise.parsers import parse_bytes", "parse_bytes(data, path.name)"),
@@ -75,7 +82,7 @@ def measure(setup: str, call: str, paths: list[Path], src: Path = SRC) -> tuple[
 
 
 def cold_fit_ingest(before: Path | None, fitparse_loop: bool) -> None:
-    files = sorted(p for p in (REAL_LOGS / "fit").iterdir() if p.name.lower().endswith(".fit"))
+    files = sorted(p for p in (REAL_LOGS / "fit").iterdir() if p.name.lower().endswith((".fit", ".fit.gz")))
     trees = {"after (this tree)": SRC, **({"before": before} if before else {})}
     times: dict[str, list[float]] = {label: [] for label in trees}
     with tempfile.TemporaryDirectory() as scratch:

@@ -11,10 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from typing import Any, Final
-
-import gpxpy
-import gpxpy.gpx
+from typing import TYPE_CHECKING, Any, Final
 
 from stridewise import columns as col
 from stridewise.errors import CorruptFileError, EmptyActivityError
@@ -24,6 +21,9 @@ from stridewise.parsers.gpxfast import EXTENSION_FIELDS, GpxContents, read_gpx
 from stridewise.parsers.stream import build_stream
 from stridewise.parsers.xmlstream import XmlFastPathDeclined, check_depth, check_limits
 from stridewise.parsers.xmltext import XmlReader, declare_missing_prefixes, decode_xml, strip_before_declaration
+
+if TYPE_CHECKING:
+    import gpxpy.gpx
 
 logger = logging.getLogger(__name__)
 _NOT_A_NUMBER: Final = re.compile(r"could not convert string to float: '([^']*)'")
@@ -107,6 +107,10 @@ def _read_reference(data: bytes, source: str) -> GpxContents:
 
 
 def _parse(text: str, source: str) -> gpxpy.gpx.GPX:
+    # Imported here: the reference is needed only where the fast reader declines, not at start-up.
+    import gpxpy
+    import gpxpy.gpx
+
     try:
         return gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as exc:

@@ -89,8 +89,8 @@ def read_gpx(data: bytes, source: str) -> GpxContents:
                 if parent is not segment:
                     _check_segment(parent, trkseg, trk, root)
                     segment = parent
-                lat.append(float(element.attrib["lat"]))
-                lon.append(float(element.attrib["lon"]))
+                lat.append(float(element.get("lat")))  # type: ignore[arg-type]  # absent: TypeError, declined
+                lon.append(float(element.get("lon")))  # type: ignore[arg-type]
                 altitude = nan
                 stamp = extensions = None
                 seen_ele = False
@@ -125,7 +125,7 @@ def read_gpx(data: bytes, source: str) -> GpxContents:
                 contents.routes += element.getparent() is root
             elif tag == wpt:
                 contents.waypoints += element.getparent() is root
-    except (KeyError, ValueError) as exc:
+    except (TypeError, ValueError) as exc:
         raise XmlFastPathDeclined(f"a value gpxpy reports ({type(exc).__name__}: {exc})") from exc
     contents.name = child_text(root, f"{ns}metadata/{ns}name" if version == "1.1" else f"{ns}name")
     contents.columns = {

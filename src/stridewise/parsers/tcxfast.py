@@ -24,6 +24,7 @@ _CONTAINERS: Final = frozenset({"TrainingCenterDatabase", "Activities", "Activit
                                 "MultiSportSession", "FirstSport", "NextSport", "Courses", "Course"})
 _HEADERS: Final = {"Activity": frozenset({"Notes"}), "Lap": frozenset({"TotalTimeSeconds", "DistanceMeters"})}
 # Point children read by local name in the reference; here by their tag in the document's namespace.
+_NAN: Final = float("nan")
 _POINT_FIELDS: Final = frozenset({"Time", "Position", "AltitudeMeters", "DistanceMeters", "HeartRateBpm",
                                   "Cadence", "Extensions"})
 
@@ -78,6 +79,7 @@ def read_tcx(data: bytes, source: str) -> TcxContents:
     if root is None or local_name(root.tag) != "TrainingCenterDatabase":
         raise XmlFastPathDeclined("the root element is not <TrainingCenterDatabase>")
     contents = TcxContents()
+    points = _PointReader(str(root.tag)[: -len("TrainingCenterDatabase")])
     columns, bad = _Columns(), list[str]()
     laps: list[tuple[float | None, float | None]] = []
     track: etree._Element | None = None
@@ -89,7 +91,7 @@ def read_tcx(data: bytes, source: str) -> TcxContents:
             if parent is not track:
                 _check_track(parent)
                 track = parent
-            _point(element, columns, bad)
+            points.read(element, columns, bad)
         elif name == "Lap":
             parent = element.getparent()
             if parent is not None and local_name(parent.tag) == "Activity":  # the reference reads these laps only
@@ -130,39 +132,76 @@ def _child_text(element: etree._Element | None, name: str) -> str | None:
     return child.text.strip() if child is not None and child.text else None
 
 
-def _point(point: etree._Element, columns: _Columns, bad: list[str]) -> None:
-    found: dict[str, etree._Element] = {}
-    for child in point:
-        name = local_name(child.tag)
-        if name in _POINT_FIELDS and name not in found:
-            found[name] = child
-    numbers = columns.numbers
-    nan = float("nan")
+class _PointReader:
+    """Reads track points by their tags in the document's namespace; a point field in another namespace (which the
+    reference matches by local name) makes the fast path decline."""
 
-    def number(text: str | None) -> float:
-        value = to_float(text, bad)
-        return nan if value is None else value
+    def __init__(self, ns: str) -> None:
+        self.fields = {ns + name: name for name in _POINT_FIELDS}
+        self.lat, self.lon, self.value = ns + "LatitudeDegrees", ns + "LongitudeDegrees", ns + "Value"
 
-    time = found.get("Time")
-    columns.times.append(time.text.strip() if time is not None and time.text else None)
-    position = found.get("Position")
-    numbers[col.LAT].append(number(_child_text(position, "LatitudeDegrees")))
-    numbers[col.LON].append(number(_child_text(position, "LongitudeDegrees")))
-    numbers[col.ALTITUDE_M].append(number(_text(found.get("AltitudeMeters"))))
-    numbers[col.DISTANCE_M].append(number(_text(found.get("DistanceMeters"))))
-    numbers[col.HEART_RATE].append(number(_child_text(found.get("HeartRateBpm"), "Value")))
-    cadence = _text(found.get("Cadence"))
-    speed = None
-    extensions = found.get("Extensions")
-    if extensions is not None:
-        for item in extensions.iter():
-            name = local_name(item.tag)
-            if name == "Speed":
-                speed = item.text
-            elif name == "RunCadence" and cadence is None:
-                cadence = item.text
-    numbers[col.CADENCE].append(number(cadence))
-    numbers[col.SPEED_M_S].append(number(speed))
+    def read(self, point: etree._Element, columns: _Columns, bad: list[str]) -> None:
+        found: dict[str, etree._Element] = {}
+        fields = self.fields
+        for child in point:
+            name = fields.get(child.tag)  # type: ignore[arg-type]
+            if name is None:
+                if local_name(child.tag) in _POINT_FIELDS:
+                    raise XmlFastPathDeclined(f"a track point field in a foreign namespace ({child.tag!r})")
+            elif name not in found:
+                found[name] = child
+        numbers = columns.numbers
+        time = found.get("Time")
+        columns.times.append(time.text.strip() if time is not None and time.text else None)
+        position = found.get("Position")
+        lat = lon = None
+        if position is not None:
+            lat, lon = self._texts(position, self.lat, self.lon)
+        numbers[col.LAT].append(_number(lat, bad))
+        numbers[col.LON].append(_number(lon, bad))
+        numbers[col.ALTITUDE_M].append(_number(_text(found.get("AltitudeMeters")), bad))
+        numbers[col.DISTANCE_M].append(_number(_text(found.get("DistanceMeters")), bad))
+        heart_rate = found.get("HeartRateBpm")
+        numbers[col.HEART_RATE].append(_number(self._texts(heart_rate, self.value)[0]
+                                               if heart_rate is not None else None, bad))
+        cadence = _text(found.get("Cadence"))
+        speed = None
+        extensions = found.get("Extensions")
+        if extensions is not None:
+            for item in extensions.iter():
+                name = local_name(item.tag)
+                if name == "Speed":
+                    speed = item.text
+                elif name == "RunCadence" and cadence is None:
+                    cadence = item.text
+        numbers[col.CADENCE].append(_number(cadence, bad))
+        numbers[col.SPEED_M_S].append(_number(speed, bad))
+
+    @staticmethod
+    def _texts(element: etree._Element, *tags: str) -> list[str | None]:
+        """The stripped texts of the first child with each tag; declines on such a child in another namespace."""
+        texts: list[str | None] = [None] * len(tags)
+        seen = [False] * len(tags)
+        for child in element:
+            tag = child.tag
+            if tag in tags:
+                index = tags.index(tag)
+                if not seen[index]:
+                    seen[index] = True
+                    texts[index] = child.text.strip() if child.text else None
+            elif any(local_name(tag) == local_name(t) for t in tags):
+                raise XmlFastPathDeclined(f"a point field in a foreign namespace ({tag!r})")
+        return texts
+
+
+def _number(text: str | None, bad: list[str]) -> float:
+    if text is None:
+        return _NAN
+    try:
+        return float(text)
+    except ValueError:
+        bad.append(text)
+        return _NAN
 
 
 def _text(element: etree._Element | None) -> str | None:
