@@ -48,6 +48,9 @@ print(spent, status("VmHWM:") - before)
 """
 XML_READERS = {
     "stridewise (fast lxml path)": ("from stridewise.parsers import parse_bytes", "parse_bytes(data, path.name)"),
+    "  of which the XML pass (read_gpx/tcx)": (
+        "from stridewise.parsers.gpxfast import read_gpx\nfrom stridewise.parsers.tcxfast import read_tcx",
+        "(read_gpx if path.suffix == '.gpx' else read_tcx)(data, path.name)"),
     "gpxpy / ElementTree reference": (
         "from stridewise.parsers.gpx import parse_gpx\nfrom stridewise.parsers.tcx import parse_tcx",
         "(parse_gpx if path.suffix == '.gpx' else parse_tcx)(data, path.name, reader='reference')"),
@@ -61,7 +64,8 @@ XML_READERS = {
         "        while e.getprevious() is not None:\n"
         "            del e.getparent()[0]"),
 }
-REPEATS = 3
+REPEATS = 5
+COLD_REPEATS = 3  # a cold ingest takes seconds; three turns each give a stable median
 
 
 def run(code: str, args: list[str], src: Path = SRC) -> tuple[float, str]:
@@ -72,13 +76,16 @@ def run(code: str, args: list[str], src: Path = SRC) -> tuple[float, str]:
     return time.perf_counter() - began, done.stdout
 
 
-def measure(setup: str, call: str, paths: list[Path], src: Path = SRC) -> tuple[float, float]:
-    """Median seconds and median peak-RSS growth (MB) of ``call`` over ``paths`` in fresh processes."""
-    results = []
+def measure(readers: dict[str, tuple[str, str]], paths: list[Path]) -> dict[str, tuple[float, float]]:
+    """Per reader, median seconds and median peak-RSS growth (MB) over ``paths`` in fresh processes, the readers
+    taking turns so that load from elsewhere on the machine hits them alike."""
+    results: dict[str, list[tuple[float, ...]]] = {label: [] for label in readers}
     for _ in range(REPEATS):
-        _, out = run(MEASURE.format(setup=setup, call=call), [str(p) for p in paths], src)
-        results.append(tuple(float(x) for x in out.split()))
-    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+        for label, (setup, call) in readers.items():
+            _, out = run(MEASURE.format(setup=setup, call=call), [str(p) for p in paths])
+            results[label].append(tuple(float(x) for x in out.split()))
+    return {label: (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
+            for label, rows in results.items()}
 
 
 def cold_fit_ingest(before: Path | None, fitparse_loop: bool) -> None:
@@ -90,12 +97,12 @@ def cold_fit_ingest(before: Path | None, fitparse_loop: bool) -> None:
         folder.mkdir()
         for path in files:
             (folder / path.name).symlink_to(path)
-        for turn in range(REPEATS):
+        for turn in range(COLD_REPEATS):
             for label, src in trees.items():  # turns alternated, so that load on the machine hits both alike
                 db = Path(scratch) / f"{turn}-{label[:5]}.sqlite3"
                 times[label].append(run(STRIDEWISE, ["ingest", str(folder), "--db", str(db), "--jobs", "1"], src)[0])
         floor = run(FITPARSE_LOOP, [str(p) for p in files])[0] if fitparse_loop else float("nan")
-    print(f"\ncold ingest of the {len(files)} real FIT files, whole process, --jobs 1 (median of {REPEATS})")
+    print(f"\ncold ingest of the {len(files)} real FIT files, whole process, --jobs 1 (median of {COLD_REPEATS})")
     print(f"{'run':<34} {'s':>7} {'x fitparse loop':>16}")
     for label, spent in times.items():
         median = statistics.median(spent)
@@ -114,7 +121,7 @@ def xml_readers() -> None:
         print(f"\nthe 5 largest {suffix[1:].upper()} ({mb:.1f} MB), in fresh processes (median of {REPEATS}): "
               "parse time and peak memory growth")
         print(f"{'reader':<34} {'s':>7} {'MB':>7} {'x time of tree':>15} {'x memory of tree':>17}")
-        rows = {label: measure(setup, call, paths) for label, (setup, call) in XML_READERS.items()}
+        rows = measure(XML_READERS, paths)
         floor_s, floor_mb = rows["bare lxml pass (tree, no work)"]
         for label, (spent, grown) in rows.items():
             print(f"{label:<34} {spent:>7.3f} {grown:>7.1f} {spent / floor_s:>15.2f} {grown / floor_mb:>17.2f}")
@@ -146,13 +153,20 @@ def huge_gpx() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = big_gpx(Path(scratch))
         print(f"\na {path.stat().st_size / 1e6:.0f} MB GPX (1 Hz, 24 days), one fresh process each (goal: < 15 s, "
-              "< 1 GB; before: 108 s and 3.4 GB with gpxpy, from issue 12)")
-        print(f"{'reader':<34} {'s':>7} {'MB':>7}")
-        for label in ("stridewise (fast lxml path)", "bare lxml streaming pass"):
-            setup, call = XML_READERS[label]
-            _, out = run(MEASURE.format(setup=setup, call=call), [str(path)])
-            spent, grown = (float(x) for x in out.split()) if out else (float("nan"), float("nan"))
-            print(f"{label:<34} {spent:>7.2f} {grown:>7.0f}")
+              "< 1 GB, or refused by a named limit; before: 108 s and 3.4 GB with gpxpy, from issue 12)")
+        print(f"{'reader':<34} {'s':>7} {'MB':>7}  outcome")
+        refused = ("from stridewise.errors import InputError\nfrom stridewise.parsers import parse_bytes",
+                   "try:\n        parse_bytes(data, path.name)\n    except InputError as exc:\n"
+                   "        print(exc.reason, file=sys.stderr)")
+        readers = {"stridewise (limits, then fast path)": refused,
+                   "  the fast XML pass without limits": XML_READERS["  of which the XML pass (read_gpx/tcx)"],
+                   "bare lxml streaming pass": XML_READERS["bare lxml streaming pass"]}
+        for label, (setup, call) in readers.items():
+            env = {**os.environ, "PYTHONPATH": str(SRC)}
+            done = subprocess.run([sys.executable, "-c", MEASURE.format(setup=setup, call=call), str(path)],
+                                  capture_output=True, text=True, env=env, check=False)
+            spent, grown = (float(x) for x in done.stdout.split()) if done.stdout else (float("nan"),) * 2
+            print(f"{label:<34} {spent:>7.2f} {grown:>7.0f}  {done.stderr.strip() or 'read'}")
 
 
 def stream_encoding() -> None:

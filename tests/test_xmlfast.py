@@ -163,3 +163,10 @@ def test_a_long_recording_streams_in_chunks(monkeypatch: pytest.MonkeyPatch) -> 
     [activity] = parse_gpx(gpx(3000), "long.gpx")
     assert len(activity.stream) == 3000
     assert (activity.stream[col.TIME].diff().dt.total_seconds().iloc[1:] == 1.0).all()
+
+
+def test_more_points_than_a_week_at_1_hz_are_refused(monkeypatch: pytest.MonkeyPatch, no_reference: None) -> None:
+    monkeypatch.setattr("stridewise.parsers.xmlstream.MAX_POINTS", 40)
+    with pytest.raises(InputError) as caught:
+        parse_gpx(gpx(50), "long.gpx")
+    assert caught.value.reason == "50 track points, more than a week at one per second (40); not a single recording"

@@ -32,7 +32,7 @@ _NOT_A_NUMBER: Final = re.compile(r"could not convert string to float: '([^']*)'
 def parse_gpx(data: bytes, source: str, *, reader: XmlReader = "auto") -> list[Activity]:
     """Read a GPX: the fast streaming reader, or gpxpy where it declines (``reader="reference"`` forces gpxpy).
     Limits on hostile XML are checked first, and no reader sees a file beyond them."""
-    check_limits(data, source)
+    check_limits(data, source, b"trkpt")
     contents = None
     if reader == "auto":
         warnings: list[str] = []

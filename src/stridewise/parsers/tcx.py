@@ -45,7 +45,7 @@ def _text(element: ET.Element | None, *path: str) -> str | None:
 def parse_tcx(data: bytes, source: str, *, reader: XmlReader = "auto") -> list[Activity]:
     """Read a TCX: the fast streaming reader, or the ElementTree one where it declines (``reader="reference"``
     forces the latter). Limits on hostile XML are checked first, and no reader sees a file beyond them."""
-    check_limits(data, source)
+    check_limits(data, source, b"Trackpoint")
     warnings: list[str] = []
     contents = None
     if reader == "auto":

@@ -25,6 +25,10 @@ MAX_XML_DEPTH: Final = 256
 # elements per point: 25 million is about 22 days at 1 Hz, past any single recording, and bounds parse time (about
 # 1 s per million elements on one core here).
 MAX_XML_ELEMENTS: Final = 25_000_000
+# Track points in one file: a week at one point per second. The longest single recordings are multi-day races
+# (Tor des Geants, up to 150 h: 540,000 points at 1 Hz); a file with more is several recordings joined or not a
+# recording (issue 10's 24-day GPX), and reading it would take minutes.
+MAX_POINTS: Final = 7 * 24 * 3600
 # Elements kept in the tree at once under one unread element (a point, a Creator...): a track point has about 10.
 MAX_OPEN_ELEMENTS: Final = 100_000
 # Bytes fed to the parser at a time: small enough that one chunk's elements cost a few MB, large enough that the
@@ -44,8 +48,9 @@ class XmlFastPathDeclined(Exception):
         self.reason = reason
 
 
-def check_limits(data: bytes, source: str) -> None:
-    """Refuse, before any reader sees it, XML that declares entities or has more elements than any recording."""
+def check_limits(data: bytes, source: str, point: bytes) -> None:
+    """Refuse, before any reader sees it, XML that declares entities or has more elements or points (``point``
+    elements, counted as the name appears in start and end tags) than any recording."""
     if _ENTITY_DECLARATION.search(data):
         raise CorruptFileError(source, "XML declares entities (<!ENTITY>); GPX and TCX files never do, so it is "
                                        "not read")
@@ -53,6 +58,10 @@ def check_limits(data: bytes, source: str) -> None:
     if elements > MAX_XML_ELEMENTS:
         raise CorruptFileError(source, f"XML has more than {MAX_XML_ELEMENTS:,} elements ({elements:,}); "
                                        "no recording is that long")
+    points = data.count(point) // 2
+    if points > MAX_POINTS:
+        raise CorruptFileError(source, f"{points:,} track points, more than a week at one per second "
+                                       f"({MAX_POINTS:,}); not a single recording")
 
 
 def check_depth(data: bytes, source: str) -> None:
