@@ -170,3 +170,20 @@ def test_more_points_than_a_week_at_1_hz_are_refused(monkeypatch: pytest.MonkeyP
     with pytest.raises(InputError) as caught:
         parse_gpx(gpx(50), "long.gpx")
     assert caught.value.reason == "50 track points, more than a week at one per second (40); not a single recording"
+
+
+def test_a_file_that_names_no_root_in_its_first_megabyte_is_refused(no_reference: None) -> None:
+    # Sniffed as GPX from a comment, but its root is something else: nothing could be pruned while reading it.
+    data = b'<?xml version="1.0"?>\n<!-- <gpx -->\n<junk>' + b"<a/>" * 300_000 + b"</junk>"
+    with pytest.raises(InputError) as caught:
+        parse_gpx(data, "junk.gpx")
+    assert caught.value.reason == "no <gpx> element in the first 1 MB"
+
+
+def test_a_large_file_the_fast_reader_declines_is_not_handed_to_the_reference(
+        monkeypatch: pytest.MonkeyPatch, no_reference: None) -> None:
+    monkeypatch.setattr("stridewise.parsers.xmlstream.MAX_REFERENCE_BYTES", 2**20)
+    data = gpx(12_000).replace(b"<gpx ", b"<gpx xmlns:x='urn:x' ", 1).replace(b"<ele>10</ele>", b"<y:ele>10</y:ele>", 1)
+    with pytest.raises(InputError) as caught:
+        parse_gpx(data, "undeclared.gpx")  # an undeclared prefix: only the repairing reference could read it
+    assert caught.value.reason == "an XML file over 1 MB that only the repairing reader could read; it is not read"

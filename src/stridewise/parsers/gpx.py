@@ -19,7 +19,7 @@ from stridewise.model import Activity
 from stridewise.parsers import sport as sports
 from stridewise.parsers.gpxfast import EXTENSION_FIELDS, GpxContents, read_gpx
 from stridewise.parsers.stream import build_stream
-from stridewise.parsers.xmlstream import XmlFastPathDeclined, check_depth, check_limits
+from stridewise.parsers.xmlstream import XmlFastPathDeclined, check_for_reference, check_limits
 from stridewise.parsers.xmltext import XmlReader, declare_missing_prefixes, decode_xml, strip_before_declaration
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def parse_gpx(data: bytes, source: str, *, reader: XmlReader = "auto") -> list[A
         except XmlFastPathDeclined as exc:
             logger.info("%s: read with gpxpy (the fast GPX reader declined: %s)", source, exc.reason)
     if contents is None:
-        check_depth(data, source)
+        check_for_reference(data, source)
         contents = _read_reference(data, source)
     return [_activity(contents, source)]
 

@@ -17,7 +17,7 @@ from stridewise.model import Activity
 from stridewise.parsers import sport as sports
 from stridewise.parsers.stream import build_stream
 from stridewise.parsers.tcxfast import TcxActivityData, TcxContents, read_tcx, to_float
-from stridewise.parsers.xmlstream import XmlFastPathDeclined, check_depth, check_limits
+from stridewise.parsers.xmlstream import XmlFastPathDeclined, check_for_reference, check_limits
 from stridewise.parsers.xmltext import XmlReader, declare_missing_prefixes, decode_xml, strip_before_declaration
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def parse_tcx(data: bytes, source: str, *, reader: XmlReader = "auto") -> list[A
             logger.info("%s: read with ElementTree (the fast TCX reader declined: %s)", source, exc.reason)
             warnings = []
     if contents is None:
-        check_depth(data, source)
+        check_for_reference(data, source)
         contents = _read_reference(data, source, warnings)
     if not contents.activities:
         if contents.has_course:

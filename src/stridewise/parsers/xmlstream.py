@@ -22,9 +22,9 @@ from stridewise.errors import CorruptFileError
 # depth". Real GPX/TCX nest 6-8 levels; the crash of issue 10 came from 150,000 nested <extensions> elements.
 MAX_XML_DEPTH: Final = 256
 # An upper bound on elements, counted from the bytes ('<' not followed by '/') before parsing. TCX writes about 13
-# elements per point: 25 million is about 22 days at 1 Hz, past any single recording, and bounds parse time (about
-# 1 s per million elements on one core here).
-MAX_XML_ELEMENTS: Final = 25_000_000
+# elements per point: 10 million is more than a week at 1 Hz (MAX_POINTS), and bounds parse time and what a
+# document without prunable parts can hold in memory.
+MAX_XML_ELEMENTS: Final = 10_000_000
 # Track points in one file: a week at one point per second. The longest single recordings are multi-day races
 # (Tor des Geants, up to 150 h: 540,000 points at 1 Hz); a file with more is several recordings joined or not a
 # recording (issue 10's 24-day GPX), and reading it would take minutes.
@@ -34,6 +34,12 @@ MAX_OPEN_ELEMENTS: Final = 100_000
 # Bytes fed to the parser at a time: small enough that one chunk's elements cost a few MB, large enough that the
 # per-chunk pruning is negligible.
 CHUNK_BYTES: Final = 256 * 1024
+# The root element starts within this many bytes in any real file (after the declaration and perhaps a comment);
+# without it nothing can be pruned, so a file that has not named its root by then is refused.
+ROOT_WITHIN_BYTES: Final = 1024 * 1024
+# The reference readers build the whole document as a tree, about ten times the file in memory: a file they must
+# read (one the fast readers decline) is refused past this size, to keep ingest well under 1 GB.
+MAX_REFERENCE_BYTES: Final = 64 * 1024 * 1024
 # libxml2 messages that mean a resource limit was hit, not a syntax error.
 _LIMIT_MESSAGES: Final = ("Excessive depth", "huge text node", "amplification", "Huge input lookup")
 _ENTITY_DECLARATION: Final = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -64,6 +70,14 @@ def check_limits(data: bytes, source: str, point: bytes) -> None:
                                        f"({MAX_POINTS:,}); not a single recording")
 
 
+def check_for_reference(data: bytes, source: str) -> None:
+    """Limits for the reference readers, which build the whole tree: size, then nesting depth."""
+    if len(data) > MAX_REFERENCE_BYTES:
+        raise CorruptFileError(source, f"an XML file over {MAX_REFERENCE_BYTES // 2**20} MB that only the "
+                                       "repairing reader could read; it is not read")
+    check_depth(data, source)
+
+
 def check_depth(data: bytes, source: str) -> None:
     """Refuse XML nested deeper than MAX_XML_DEPTH, by a scan of the tags (for the reference readers, which
     build the whole tree and crash on very deep input). Comments and CDATA are not special-cased: a rough count
@@ -89,8 +103,8 @@ def local_name(tag: Any) -> str:
 
 def stream(data: bytes, source: str, wanted: tuple[str, ...], containers: frozenset[str],
            headers: Mapping[str, frozenset[str]]) -> Iterator[etree._Element]:
-    """Yield the root once, then every element whose tag is in ``wanted`` (``{*}name`` matches any namespace),
-    complete, in document order.
+    """Yield the root once (``wanted[0]`` must be its tag), then every element whose tag is in ``wanted``
+    (``{*}name`` matches any namespace), complete, in document order.
 
     After each chunk, completed children of the ``containers`` (local names) on the path being parsed are deleted,
     except the first child of each name in ``headers[container]``, which the caller reads from its parent later. Raises
@@ -113,6 +127,9 @@ def stream(data: bytes, source: str, wanted: tuple[str, ...], containers: frozen
                     yield element
             if root is not None:
                 _prune(root, containers, headers, source)
+            elif begin + CHUNK_BYTES >= ROOT_WITHIN_BYTES:
+                raise CorruptFileError(source, f"no <{local_name(wanted[0])}> element in the first "
+                                               f"{ROOT_WITHIN_BYTES // 2**20} MB")
         parser.close()
         for event, element in parser.read_events():
             if event == "end":
