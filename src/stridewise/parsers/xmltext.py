@@ -23,6 +23,7 @@ _ROOT_START: Final = re.compile(r"<(?![?!])[A-Za-z_][\w.:-]*")
 _NAIVE_TIME: Final = re.compile(
     r"(?:<(?:\w+:)?(?:[Tt]ime|Id)>|StartTime=\")\s*\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*[<\"]")
 NAIVE_TIME_WARNING: Final = "times carry no time zone: read as UTC, so the local day may be wrong"
+_NAIVE_TIME_BYTES: Final = re.compile(_NAIVE_TIME.pattern.encode())  # the same search for the fast readers
 # Prefixes that are always bound in XML.
 _BUILTIN: Final = frozenset({"xml", "xmlns"})
 
@@ -71,6 +72,8 @@ def strip_before_declaration(data: bytes, warnings: list[str]) -> bytes:
     declared = _DECLARED_ENCODING.match(data[:1024])
     if declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         raise XmlFastPathDeclined(f"encoding {declared.group(1).decode()} (the reference decodes it)")
+    if _NAIVE_TIME_BYTES.search(data):
+        warnings.append(NAIVE_TIME_WARNING)
     stripped = data.lstrip()
     if stripped.startswith(b"<?xml") and len(stripped) != len(data):
         warnings.append("repaired: whitespace before the XML declaration removed")
