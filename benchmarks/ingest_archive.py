@@ -8,7 +8,12 @@ Peak memory is the largest resident set of any one process of the run (the comma
     one deflated zip, built in a temporary folder at run time;
 (b) ``--small`` copies of the small real FIT files (under 20 kB each): the per-file overhead of the pipeline.
 
+With ``--before-src DIR`` (the ``src`` folder of an older checkout, e.g. ``git archive <commit> src | tar -x -C
+/tmp/base``), every case also runs that code (``python -m stridewise`` with ``PYTHONPATH=DIR``), turns alternated,
+so that both see the same load on a shared machine.
+
 Usage: .venv/bin/python benchmarks/ingest_archive.py [--members 1050] [--small 2000] [--jobs 1 2] [--repeats 2]
+       [--before-src DIR]
 """
 
 from __future__ import annotations
@@ -63,20 +68,28 @@ def zipped(paths: list[Path], archive: Path) -> Path:
     return archive
 
 
-def run(target: Path, jobs: int, scratch: Path) -> tuple[float, float, int]:
+def run(target: Path, jobs: int, scratch: Path, src: Path | None) -> tuple[float, float, int]:
     """Seconds, peak MB of the largest process, and the exit code of one cold ingest into a new store."""
     db = scratch / "bench.sqlite3"
     db.unlink(missing_ok=True)
+    command = [str(STRIDEWISE)] if src is None else [sys.executable, "-m", "stridewise"]
+    env = dict(os.environ, PYTHONPATH=str(src)) if src is not None else None
     began = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", MEASURE, str(STRIDEWISE), "ingest", str(target), "--db", str(db),
-                          "--jobs", str(jobs)], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command, "ingest", str(target), "--db", str(db),
+                          "--jobs", str(jobs)], capture_output=True, text=True, check=True, env=env).stdout.split()
     return time.perf_counter() - began, int(out[1]) / 1024, int(out[0])
 
 
-def case(label: str, target: Path, jobs: int, repeats: int, scratch: Path) -> None:
-    results = [run(target, jobs, scratch) for _ in range(repeats)]
-    seconds = statistics.median(r[0] for r in results)
-    print(f"{label:<44} {jobs:>4} {seconds:>9.2f} {max(r[1] for r in results):>9.0f} {results[0][2]:>5}")
+def case(label: str, target: Path, jobs: int, repeats: int, scratch: Path, before: Path | None) -> None:
+    versions: list[tuple[str, Path | None]] = [("before", before), ("after", None)] if before else [("", None)]
+    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _ in versions}
+    for _ in range(repeats):
+        for name, src in versions:
+            results[name].append(run(target, jobs, scratch, src))
+    for name, _ in versions:
+        runs = results[name]
+        seconds = statistics.median(r[0] for r in runs)
+        print(f"{label:<44} {name:>6} {jobs:>4} {seconds:>9.2f} {max(r[1] for r in runs):>9.0f} {runs[0][2]:>5}")
 
 
 def main(argv: list[str]) -> int:
@@ -85,6 +98,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--small", type=int, default=2000, help="small FIT files in the folder of (b)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--jobs values to run")
     parser.add_argument("--repeats", type=int, default=2, help="runs per case (the median is printed)")
+    parser.add_argument("--before-src", type=Path, help="src folder of the code to compare with")
+    parser.add_argument("--cases", nargs="+", default=["folder", "zip", "small"], help="which cases to run")
     args = parser.parse_args(argv)
     if not REAL_FIT.is_dir():
         print(f"real device files not found at {REAL_FIT}")
@@ -98,11 +113,14 @@ def main(argv: list[str]) -> int:
         print(f"(a) {len(members)} FIT files, {sum(p.stat().st_size for p in members) / 1e6:.0f} MB; "
               f"zip {archive.stat().st_size / 1e6:.0f} MB")
         print(f"(b) {len(small)} small FIT files, {sum(p.stat().st_size for p in small) / 1e6:.1f} MB")
-        print(f"\n{'case':<44} {'jobs':>4} {'seconds':>9} {'peak MB':>9} {'exit':>5}")
+        print(f"\n{'case':<44} {'code':>6} {'jobs':>4} {'seconds':>9} {'peak MB':>9} {'exit':>5}")
+        cases = {"folder": (f"(a) {len(members)} FIT files in a folder", scratch / "folder"),
+                 "zip": (f"(a) the same {len(members)} files in one zip", archive),
+                 "small": (f"(b) {len(small)} small FIT files in a folder", scratch / "small")}
         for jobs in args.jobs:
-            case(f"(a) {len(members)} FIT files in a folder", scratch / "folder", jobs, args.repeats, scratch)
-            case(f"(a) the same {len(members)} files in one zip", archive, jobs, args.repeats, scratch)
-            case(f"(b) {len(small)} small FIT files in a folder", scratch / "small", jobs, args.repeats, scratch)
+            for name in args.cases:
+                label, target = cases[name]
+                case(label, target, jobs, args.repeats, scratch, args.before_src)
     return 0
 
 

@@ -72,9 +72,11 @@ def zeros_deflated(size_mb: int) -> tuple[bytes, int]:
     return one_mb * size_mb + final, crc
 
 
-def nested_zip(depth: int, innermost: dict[str, bytes]) -> bytes:
-    """``depth`` zips, each holding the next as ``level-N.zip``; the innermost holds ``innermost``."""
+def nested_zip(depth: int, innermost: dict[str, bytes], outermost: dict[str, bytes] | None = None) -> bytes:
+    """``depth`` zips, each holding the next as ``level-N.zip``; the innermost holds ``innermost``, the outermost
+    also ``outermost``."""
     data = zip_bytes(innermost, zipfile.ZIP_STORED)
     for level in range(depth - 1, 0, -1):
-        data = zip_bytes({f"level-{level + 1}.zip": data}, zipfile.ZIP_STORED)
+        extra = outermost or {} if level == 1 else {}
+        data = zip_bytes({**extra, f"level-{level + 1}.zip": data}, zipfile.ZIP_STORED)
     return data

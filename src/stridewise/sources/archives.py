@@ -67,7 +67,7 @@ def describe(exc: BaseException) -> str:
 class _Budget:
     """What is left of MAX_ARCHIVE_INFLATED_BYTES for one top-level archive."""
 
-    left: int = MAX_ARCHIVE_INFLATED_BYTES
+    left: int
 
     def take(self, size: int) -> bool:
         self.left -= size
@@ -77,7 +77,7 @@ class _Budget:
 def list_zip(path: str, mtime_ns: int) -> Iterator[SourceFile]:
     """The activity files in the zip at ``path`` and in the zips inside it (raises for an unreadable archive)."""
     with zipfile.ZipFile(path) as archive:
-        yield from _members(archive, (path,), mtime_ns, 1, _Budget())
+        yield from _members(archive, (path,), mtime_ns, 1, _Budget(MAX_ARCHIVE_INFLATED_BYTES))
 
 
 def _members(archive: zipfile.ZipFile, chain: tuple[str, ...], mtime_ns: int, depth: int,
@@ -136,8 +136,9 @@ def refusal_of(info: zipfile.ZipInfo, limit: int, what: str) -> str | None:
 def _over_budget(info: zipfile.ZipInfo, budget: _Budget) -> str | None:
     if budget.take(info.file_size):
         return None
-    return (f"the archive inflates to more than {MAX_ARCHIVE_INFLATED_BYTES / 2**30:,.0f} GB in all; "
-            "this member and the ones after it are not read")
+    limit = MAX_ARCHIVE_INFLATED_BYTES
+    amount = f"{limit / 2**30:,.0f} GB" if limit >= 2**30 else f"{limit / MB:,.2f} MB"
+    return f"the archive inflates to more than {amount} in all; this member and the ones after it are not read"
 
 
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
