@@ -15,8 +15,19 @@ import pytest
 import stridewise.ingest as ingest_module
 import stridewise.sources.archives as archives
 import stridewise.sources.reader as reader_module
-from hostile import (BAD_DEFLATE, DEFLATED, MB, STORED, failure_lines, good_run, ingest, nested_zip, raw_zip,
-                     zeros_deflated, zip_bytes)
+from hostile import (
+    BAD_DEFLATE,
+    DEFLATED,
+    MB,
+    STORED,
+    failure_lines,
+    good_run,
+    ingest,
+    nested_zip,
+    raw_zip,
+    zeros_deflated,
+    zip_bytes,
+)
 from stridewise.sources import SourceFile, SourceReader, discover
 
 GOOD = good_run(1)
@@ -45,7 +56,8 @@ def test_an_unknown_compression_method_fails_the_member(tmp_path: Path) -> None:
     result = ingest(tmp_path, path)
     assert result.exit_code == 1
     assert "Activities: 1 added (1 runs)" in result.stdout
-    assert failure_lines(result) == [f"  {path}!b.gpx: cannot read (NotImplementedError: That compression method is not supported)"]
+    assert failure_lines(result) == [
+        f"  {path}!b.gpx: cannot read (NotImplementedError: That compression method is not supported)"]
 
 
 def test_a_size_that_lies_stops_at_the_declared_size_and_fails_the_crc(tmp_path: Path) -> None:
@@ -62,7 +74,7 @@ def _damaged_directory(data: bytes, damage: str) -> bytes:
     """``data`` with its end-of-central-directory record damaged."""
     out = bytearray(data)
     end = len(out) - 22
-    cd_size, cd_offset = struct.unpack_from("<II", out, end + 12)
+    cd_offset = struct.unpack_from("<I", out, end + 16)[0]
     if damage == "truncated":
         return bytes(out[:end])
     if damage == "directory size":  # 4 GB, more than the file holds
