@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from multiprocessing.context import DefaultContext, ForkContext
 
 # How much memory (address space) a worker may take beyond what it had when it started (the imported libraries,
-# shared with the main process). The largest real file needs about 60 MB to parse. A file that would need more
+# shared with the main process). The largest real FIT file (100,000 records) peaks at 31 MB. A file needing more
 # gets "out of memory" instead of the machine's memory (a 1 MB zip bomb used to take 3.2 GB). Linux only.
 WORKER_MEMORY_BYTES: Final = 1024 * MB
 # No real file takes more than a few seconds; a 24-day, 200 MB GPX took 108 s with the old XML reader. A reader
@@ -43,8 +43,9 @@ FILE_TIMEOUT_S: Final = 600.0
 # while the main process stores a result.
 QUEUED_PER_WORKER: Final = 2
 # How many sources, per worker, may be handed out past the oldest unfinished one. Results that arrive early wait
-# for it (outcomes are stored in order), so this bounds the memory they hold.
-AHEAD_PER_WORKER: Final = 8
+# for it (outcomes are stored in order), so this bounds the memory they hold: an hour's run is about 0.3 MB, so
+# 64 of them are some 20 MB, while one slow file (a 100,000-record FIT) does not leave the other workers idle.
+AHEAD_PER_WORKER: Final = 64
 
 Task = tuple[SourceFile, str | None]  # a source and the SHA-256 the store holds for it
 
