@@ -104,6 +104,35 @@ def test_an_unreadable_file_named_on_the_command_line_is_listed(tmp_path: Path, 
     assert failure_lines(result) == [f"  {locked}: cannot read (Permission denied)"]
 
 
+def test_a_file_in_a_folder_that_cannot_be_searched_is_listed(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    logs = _logs(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "run.gpx").write_bytes(good_run(2))
+    if AS_ROOT:  # what the system says to others when a folder lacks the x permission
+        real_stat, real_lstat = os.stat, os.lstat
+
+        def refuse(real: Any) -> Any:
+            def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+                if Path(os.fsdecode(path)).parent == locked:
+                    raise PermissionError(13, "Permission denied", os.fsdecode(path))
+                return real(path, *args, **kwargs)
+            return stat
+
+        monkeypatch.setattr(os, "stat", refuse(real_stat))
+        monkeypatch.setattr(os, "lstat", refuse(real_lstat))
+    else:
+        locked.chmod(0o600)
+    try:
+        result = ingest(tmp_path, locked / "run.gpx", logs)
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 1
+    assert "Activities: 1 added (1 runs)" in result.stdout
+    assert failure_lines(result) == [f"  {locked / 'run.gpx'}: cannot read (Permission denied)"]
+
+
 def test_a_symlink_loop_given_as_an_argument_is_listed(tmp_path: Path) -> None:
     logs = _logs(tmp_path)
     loop = tmp_path / "loop"
