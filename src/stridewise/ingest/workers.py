@@ -12,6 +12,7 @@ archive are streamed from an archive opened once per worker.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -203,6 +204,7 @@ def _context() -> DefaultContext | ForkContext:
 def _serve(conn: Connection, settings: ElevationSettings) -> None:
     """A worker: read sources from ``conn`` until None, send back each one's outcome."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which stops the workers
+    faulthandler.disable()  # a crash becomes the file's one-line reason; no traceback dump on the terminal
     _limit_memory()
     with SourceReader() as reader:
         while (task := conn.recv()) is not None:
