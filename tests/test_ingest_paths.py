@@ -159,3 +159,14 @@ def test_a_fifo_named_on_the_command_line_is_not_read(tmp_path: Path) -> None:
     result = ingest(tmp_path, fifo, logs)
     assert result.exit_code == 1
     assert failure_lines(result) == [f"  {fifo}: not a regular file"]
+
+
+def test_a_plain_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    logs = _logs(tmp_path)
+    with open(logs / "huge.gpx", "wb") as out:
+        out.truncate(300 * 2**20)  # sparse: 300 MB that take no disk space
+    result = ingest(tmp_path, logs)
+    assert result.exit_code == 1
+    assert "Activities: 1 added (1 runs)" in result.stdout
+    assert failure_lines(result) == [
+        f"  {logs / 'huge.gpx'}: 300 MB, over the 256 MB limit for one activity file; not read"]
