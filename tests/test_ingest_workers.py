@@ -76,7 +76,7 @@ def test_a_crashing_reader_fails_its_file_only_and_the_file_is_not_read_again(
     assert failure_lines(result) == [f"  {logs / CULPRIT}: {reason}"]
     assert result.stderr == "Error: 1 file(s) could not be read (listed above)\n"
     again = ingest(tmp_path, logs, jobs=jobs)  # the crash is recorded: the next night does not crash again
-    assert again.exit_code == 1
+    assert again.exit_code == 0  # an old failure is listed but no longer fails the command
     assert "Files: 3 found, 0 read, 3 unchanged." in again.stdout
     assert failure_lines(again) == [f"  {logs / CULPRIT}: {reason} (unchanged since the last try)"]
 

@@ -173,7 +173,7 @@ def test_a_damaged_nested_zip_is_listed_again_while_the_archive_is_unchanged(tmp
     assert first.exit_code == 1
     assert failure_lines(first) == [f"  {path}!part.zip: {reason}"]
     again = ingest(tmp_path, path)
-    assert again.exit_code == 1
+    assert again.exit_code == 0  # an old failure is listed but no longer fails the command
     assert "Files: 0 found" in again.stdout  # the archive is not even opened
     assert failure_lines(again) == [f"  {path}!part.zip: {reason} (unchanged since the last try)"]
 
