@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 import stridewise.ingest as ingest_module
+import stridewise.ingest.parse as parse_module
 from builders import gpx, morning, straight_run, strava_csv, tcx
 from stridewise.ingest import ingest
+from stridewise.model import Activity
 from stridewise.store import Store
 
 
@@ -33,17 +35,24 @@ def test_first_ingest_stores_each_run_with_its_distance(tmp_path: Path, fresh_st
                                                                                             abs=2)
 
 
-def test_second_ingest_of_the_same_folder_parses_nothing(tmp_path: Path, fresh_store: Store,
+def test_second_ingest_of_the_same_folder_parses_only_the_new_file(tmp_path: Path, fresh_store: Store,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _write_week(tmp_path / "logs")
     ingest([tmp_path / "logs"], fresh_store, jobs=1)
-    calls: list[str] = []
-    real_parse = ingest_module.parse_bytes
-    monkeypatch.setattr(ingest_module, "parse_bytes", lambda data, key: calls.append(key) or real_parse(data, key))
+    calls = tmp_path / "parsed.txt"  # written by the worker processes, which parse
+    real_parse = parse_module.parse_bytes
+
+    def spy(data: bytes, key: str) -> list[Activity]:
+        with calls.open("a") as out:
+            out.write(key + "\n")
+        return real_parse(data, key)
+
+    monkeypatch.setattr(parse_module, "parse_bytes", spy)
+    (tmp_path / "logs" / "new.gpx").write_bytes(gpx(straight_run(morning(6), distance_m=3000, pace_s_per_km=330)))
     report = ingest([tmp_path / "logs"], fresh_store, jobs=1)
-    assert (report.files_parsed, report.files_unchanged, report.activities_added) == (0, 3, 0)
-    assert calls == []
-    assert len(fresh_store.activities()) == 3
+    assert (report.files_parsed, report.files_unchanged, report.activities_added) == (1, 3, 1)
+    assert calls.read_text() == f"{tmp_path / 'logs' / 'new.gpx'}\n"
+    assert len(fresh_store.activities()) == 4
 
 
 def test_a_touched_but_identical_file_is_not_parsed_and_a_changed_one_replaces_its_activity(

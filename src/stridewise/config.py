@@ -143,9 +143,12 @@ def find_config(explicit: Path | None = None, log_paths: Iterable[Path] = ()) ->
             raise ConfigError(f"config file {env} (from ${CONFIG_ENV}) not found")
         return Path(env)
     for path in log_paths:
-        folder = path if path.is_dir() else path.parent
-        if (folder / CONFIG_FILENAME).is_file():
-            return folder / CONFIG_FILENAME
+        try:
+            folder = path if path.is_dir() else path.parent
+            if (folder / CONFIG_FILENAME).is_file():
+                return folder / CONFIG_FILENAME
+        except OSError:  # a folder that cannot be searched: ingest lists the path as unreadable
+            continue
     user = user_config_path()
     return user if user.is_file() else None
 

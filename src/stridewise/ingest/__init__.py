@@ -6,20 +6,17 @@ Only this module's caller talks to the user: progress arrives through a callback
 
 from __future__ import annotations
 
-import hashlib
-import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from stridewise.errors import InputError
-from stridewise.metrics import ActivityMetrics, ElevationSettings, compute_metrics, settings_key
-from stridewise.model import Activity
-from stridewise.parsers import PARSER_VERSION, parse_bytes
-from stridewise.parsers import sport as sports
-from stridewise.sources import MEMBER_SEPARATOR, Archive, Problem, SourceFile, StravaHints, discover
+from stridewise.ingest.parse import Outcome, parse_source
+from stridewise.ingest.workers import parse_isolated
+from stridewise.metrics import ElevationSettings, compute_metrics, settings_key
+from stridewise.parsers import PARSER_VERSION
+from stridewise.sources import MEMBER_SEPARATOR, Archive, Problem, SourceFile, discover
 from stridewise.store import Store
 
 
@@ -67,26 +64,20 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    source: SourceFile
-    sha256: str | None
-    activities: list[tuple[Activity, ActivityMetrics]] | None = None
-    error: str | None = None
-    same_content: bool = False
-
-
 def ingest(paths: Iterable[Path], store: Store, *, jobs: int | None = None,
            progress: ProgressCallback | None = None, settings: ElevationSettings | None = None) -> IngestReport:
     """Bring the store up to date with ``paths``; returns what happened, never raises for a bad file."""
     settings = settings or ElevationSettings()
     key = settings_key(settings)
     report = IngestReport()
-    todo: list[tuple[SourceFile, str | None]] = []
+    todo: list[tuple[SourceFile, str | None]] = []  # with the SHA-256 the store holds for each
     archives: list[Archive] = []
 
     def archive_unchanged(key: str, size: int, mtime_ns: int) -> bool:
-        if not store.archive_unchanged(key, size, mtime_ns):
+        # A parser upgrade must re-read the members too, so an archive listed by an older parser is opened again.
+        state = store.file_state(key)
+        if (state is None or state.status != "archive" or (state.size, state.mtime_ns) != (size, mtime_ns)
+                or state.parser_version != PARSER_VERSION):
             return False
         report.failures.extend(Failure(f.key, f.reason or "failed", unchanged=True)
                                for f in store.failed_files(prefix=key + MEMBER_SEPARATOR))
@@ -110,10 +101,11 @@ def ingest(paths: Iterable[Path], store: Store, *, jobs: int | None = None,
         known_sha = state.sha256 if state is not None and state.parser_version == PARSER_VERSION else None
         todo.append((item, known_sha))
 
-    for done, outcome in enumerate(_parse_all(todo, jobs, settings), start=1):
-        _store_outcome(store, outcome, report, key)
-        if progress is not None:
-            progress(Progress(done, len(todo), outcome.source.key))
+    with closing(parse_isolated(todo, jobs, settings)) as outcomes:
+        for done, outcome in enumerate(outcomes, start=1):
+            _store_outcome(store, outcome, report, key)
+            if progress is not None:
+                progress(Progress(done, len(todo), outcome.source.key))
 
     for archive in archives:
         store.record_archive(archive.key, archive.size, archive.mtime_ns, PARSER_VERSION)
@@ -122,60 +114,7 @@ def ingest(paths: Iterable[Path], store: Store, *, jobs: int | None = None,
     return report
 
 
-def _parse_all(todo: list[tuple[SourceFile, str | None]], jobs: int | None,
-               settings: ElevationSettings) -> Iterator[_Outcome]:
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    if workers == 1:
-        yield from (parse_source(source, known, settings) for source, known in todo)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # Results come back in order; chunks keep the per-task overhead small for thousands of small files.
-        sources, known = zip(*todo, strict=True)
-        yield from pool.map(parse_source, sources, known, [settings] * len(todo), chunksize=4)
-
-
-def parse_source(source: SourceFile, known_sha256: str | None = None,
-                 settings: ElevationSettings | None = None) -> _Outcome:
-    """Read and parse one source (runs in a worker process). Never raises for bad input."""
-    try:
-        data = source.read()
-    except InputError as exc:
-        return _Outcome(source, None, error=exc.reason)
-    sha256 = hashlib.sha256(data).hexdigest()
-    if sha256 == known_sha256:
-        return _Outcome(source, sha256, same_content=True)
-    try:
-        activities = parse_bytes(data, source.key)
-    except InputError as exc:
-        return _Outcome(source, sha256, error=exc.reason)
-    for activity in activities:
-        _apply_hints(activity, source.hints)
-    settings = settings or ElevationSettings()
-    return _Outcome(source, sha256, activities=[(a, _metrics(a, settings)) for a in activities])
-
-
-def _metrics(activity: Activity, settings: ElevationSettings) -> ActivityMetrics:
-    return compute_metrics(activity.stream, device_distance_m=activity.device_distance_m,
-                           altitude_source=activity.altitude_source, sub_sport=activity.sub_sport, settings=settings)
-
-
-def _apply_hints(activity: Activity, hints: StravaHints | None) -> None:
-    """Strava's activities.csv knows what the runner called the activity, its type and the shoe."""
-    if hints is None:
-        return
-    activity.name = hints.name or activity.name
-    activity.gear_hint = hints.gear or activity.gear_hint
-    if hints.type:
-        activity.type_hint = hints.type
-        sport, sub_sport = sports.normalize_label(hints.type)
-        # The runner's own label beats a guess from the pace, never the device's sport.
-        guessed = activity.sport == sports.UNKNOWN or activity.sport_source.startswith("classified by pace")
-        if sport != sports.UNKNOWN and guessed:
-            activity.sport, activity.sub_sport = sport, sub_sport
-            activity.sport_source = f"Strava activity type '{hints.type}'"
-
-
-def _store_outcome(store: Store, outcome: _Outcome, report: IngestReport, settings_key: str) -> None:
+def _store_outcome(store: Store, outcome: Outcome, report: IngestReport, settings_key: str) -> None:
     source = outcome.source
     if outcome.same_content:
         store.touch_file(source.key, source.size, source.mtime_ns)
@@ -206,3 +145,7 @@ def refresh_metrics(store: Store, settings: ElevationSettings) -> int:
                                   altitude_source=altitude_source, sub_sport=sub_sport, settings=settings)
         store.save_metrics(activity_id, metrics.values(), key)
     return len(stale)
+
+
+__all__ = ["Failure", "IngestReport", "Outcome", "Progress", "ProgressCallback", "ingest", "parse_source",
+           "refresh_metrics"]
