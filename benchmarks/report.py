@@ -45,9 +45,24 @@ INNER_REPEAT = 3  # in-process figures: the median of this many, in each of the 
 CHART_FUNCTIONS = ("weekly_distance_chart", "spike_chart", "downhill_chart", "surface_chart", "shoe_chart",
                    "acwr_chart")
 
-# Recorded by `--before-src` against commit 6d37417 (before the report-speed work), 2 cores, medians of 5:
-# (wall s, CPU s). See docs/performance.md.
-BEFORE: dict[str, tuple[float, float]] = {}
+# Commit 6d37417 (before the report-speed work), measured with `--repeat 3 --before-src` on 2026-11-27 on the
+# shared 2-core machine of docs/performance.md: (wall s, CPU s). Printed when no --before-src is given.
+BEFORE: dict[str, tuple[float, float]] = {
+    "cold report": (3.260, 2.760),
+    "per week, weeks in a row": (2.881, 1.604),
+    "warm report": (3.019, 1.675),
+    "chart weekly-distance": (0.185, 0.129),
+    "chart spikes": (0.392, 0.266),
+    "chart downhill": (0.215, 0.173),
+    "chart surface": (0.188, 0.128),
+    "chart shoes": (0.048, 0.032),
+    "chart acwr": (0.332, 0.248),
+    "card": (0.691, 0.451),
+    "html page": (0.011, 0.007),
+    "check start-up": (1.503, 0.784),
+    "report start-up": (1.873, 1.203),
+    "--help start-up": (0.302, 0.203),
+}
 
 Figures = dict[str, tuple[float, float]]  # name -> (wall s, CPU s)
 
