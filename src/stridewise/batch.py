@@ -24,12 +24,14 @@ from typing import Any, Final
 import jinja2
 import pandas as pd
 
+from stridewise.atomic import TEMP_GLOB
 from stridewise.config import load_config
 from stridewise.errors import LockHeldError, StridewiseError
 from stridewise.ingest import IngestReport, Progress, ingest
 from stridewise.log import TrainingLog, build_log
-from stridewise.report import build_report, write_report
-from stridewise.report.build import TEMPLATES, report_data
+from stridewise.report import build_report, prepare, write_report
+from stridewise.report.build import report_data
+from stridewise.report.pages import environment
 from stridewise.report.units import Units
 from stridewise.report.write import write_atomic
 from stridewise.series import week_label
@@ -124,6 +126,8 @@ def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config
     rendered in parallel over ``jobs`` processes where the platform forks (Linux).
     """
     with batch_lock(report_dir) as previous:
+        for leftover in report_dir.glob(TEMP_GLOB):  # what a killed run was writing when it died
+            leftover.unlink(missing_ok=True)
         config = load_config(config_path, [log_dir])
         with Store(db or default_db_path()) as store:
             def on_file(step: Progress) -> None:
@@ -199,6 +203,8 @@ def _render_changed(log: TrainingLog, result: BatchResult, manifest: dict[str, A
         else:
             todo[week] = digest
     _WORKER_LOG = log
+    if todo:
+        prepare()  # matplotlib, fonts and templates set up once, before the fork: every worker starts with them
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     try:
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -236,8 +242,7 @@ def _fill_latest(result: BatchResult, manifest: dict[str, Any]) -> None:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                              autoescape=jinja2.select_autoescape(["html", "j2"]))
+    return environment()
 
 
 def _write_index(report_dir: Path, weeks: dict[str, Any]) -> None:

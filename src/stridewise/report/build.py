@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import io
 import json
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pandas as pd
-from matplotlib.figure import Figure
 
 from stridewise import frames as f
 from stridewise.log import TrainingLog
-from stridewise.report.charts_for import report_card, report_charts
+from stridewise.report.pages import TEMPLATES, render_page
 from stridewise.report.units import Units, distance_in, distance_label, km_in
 from stridewise.risk.model import Evidence
 from stridewise.series import columns as sc
@@ -27,9 +24,7 @@ from stridewise.version import __version__
 from stridewise.weekcheck import STATUS_CLEAR, STATUS_FLAGGED, STATUS_FUTURE, STATUS_NO_RUNS, week_report
 from stridewise.weeks import parse_week
 
-TEMPLATES = Path(__file__).parent / "templates"
-# Width of the embedded chart images in pixels (sharp on a phone, small enough to keep the page light).
-CHART_DPI = 110
+__all__ = ["TEMPLATES", "ReportBundle", "build_report", "render_html", "report_data"]
 # The verdict's colour class when the week has no flag: green only when runs were checked and nothing was found.
 VERDICT_CLASS = {STATUS_CLEAR: "ok", STATUS_NO_RUNS: "none", STATUS_FUTURE: "none",
                  STATUS_FLAGGED: "ok"}
@@ -51,12 +46,6 @@ class ReportBundle:
         return {kind: f"report-{self.week}.{kind}" for kind in ("html", "png", "json")}
 
 
-def figure_png(figure: Figure, dpi: int = CHART_DPI) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
-
-
 def _duration(seconds: float) -> str:
     seconds = round(seconds)
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
@@ -69,10 +58,10 @@ def _window(log: TrainingLog, week: str, weeks: int) -> pd.DataFrame:
 
 def _runs_of_week(log: TrainingLog, week: str, units: Units) -> list[dict[str, str]]:
     runs = log.activities[log.activities[f.IS_RUN]]
+    # Select the week's runs before iterating: iterrows over every run of the log cost more than the charts.
+    runs = runs[[week_label(pd.Timestamp(day)) == week for day in runs[f.LOCAL_DATE]]]
     rows = []
     for _, run in runs.iterrows():
-        if week_label(pd.Timestamp(run[f.LOCAL_DATE])) != week:
-            continue
         downhill = run[f.DOWNHILL_M]
         rows.append({
             "date": f"{run['start_local']:%a %d %b %H:%M}", "name": str(run[f.NAME] or ""),
@@ -142,14 +131,12 @@ def _measure(flag: dict[str, Any], key: str, units: Units) -> str:
 
 def render_html(log: TrainingLog, data: dict[str, Any], charts: list[dict[str, str]], pain: dict[str, Any] | None,
                 *, weeks: int) -> str:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                                     autoescape=jinja2.select_autoescape(["html", "j2"]))
     start = pd.Timestamp(parse_week(data["week"]))
     flags = [{**flag, "value_text": _measure(flag, "value", data["units"]),
               "threshold_text": _measure(flag, "threshold", data["units"])} for flag in data["flags"]]
     week_rows = [w for w in data["weekly"] if w["week"] == data["week"]]
     distance = week_rows[0][sc.RUN_DISTANCE_M] if week_rows else 0.0
-    return environment.get_template("report.html.j2").render(
+    return render_page("report.html.j2",
         week=data["week"], verdict=data["verdict"], counts=data["counts"], flags=flags, always=data["always"],
         top_severity=flags[0]["severity"] if flags else VERDICT_CLASS[data["status"]],
         evidence_meaning=EVIDENCE_MEANING,
@@ -167,12 +154,17 @@ def build_report(log: TrainingLog, week: str, *, weeks: int = 16, units: Units =
     """
     if log.config.units != units:
         log = dataclasses.replace(log, config=dataclasses.replace(log.config, units=units))
+    # matplotlib loads here, with the first chart, not when the report package is imported (check, batch hashes).
+    from stridewise.report.charts_for import report_card, report_charts
+    from stridewise.report.images import card_png, chart_png, figures_die_young
+
     data = report_data(log, week, weeks=weeks, units=units)
     pain = data["pain"]
-    charts = [{"key": c.key, "title": c.title, "caption": c.caption,
-               "png_base64": base64.b64encode(figure_png(c.figure)).decode("ascii")}
-              for c in report_charts(log, week, weeks=weeks, units=units)]
+    with figures_die_young():
+        charts = [{"key": c.key, "title": c.title, "caption": c.caption,
+                   "png_base64": base64.b64encode(chart_png(c.figure)).decode("ascii")}
+                  for c in report_charts(log, week, weeks=weeks, units=units)]
+        card = card_png(report_card(log, week, data["verdict"], weeks=weeks, units=units,
+                                    neutral=data["status"] in (STATUS_NO_RUNS, STATUS_FUTURE)))
     html = render_html(log, data, charts, pain, weeks=weeks)
-    card = figure_png(report_card(log, week, data["verdict"], weeks=weeks, units=units,
-                                  neutral=data["status"] in (STATUS_NO_RUNS, STATUS_FUTURE)), dpi=100)
     return ReportBundle(week, html, card, json.loads(json.dumps(data)))

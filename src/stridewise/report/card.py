@@ -41,13 +41,19 @@ MESSAGE_X: Final = 0.205
 # Characters of a flag message on one row: about 900 px of 10 pt DejaVu Sans (7.2 px per character on average).
 MESSAGE_CHARS: Final = 115
 VERDICT_CHARS: Final = 112  # per line, at 12.5 pt; the verdict wraps onto two lines at most
-# Heights in pixels of the card's bands.
-HEADER_PX: Final = 118
-FLAG_ROW_PX: Final = 34
-CHART_PX: Final = 360
-FOOTER_PX: Final = 34
-CARD_MARGIN_PX: Final = (30, 12)  # around the card and between its bands: it is read on its own, often on a phone
-CARD_PADDING_PX: Final = 5 * 2 * CARD_MARGIN_PX[1] + 2 * CARD_MARGIN_PX[1]  # the margins of the bands, added
+# The card's bands, top to bottom, in pixels (fixed: a layout engine would measure every label at each save).
+# The heights are what constrained layout gave these bands before the layout was fixed.
+HEADER_PX: Final = 100
+FLAG_ROW_PX: Final = 29
+CHART_PX: Final = 304  # the plot of each chart; its title, legend and ticks take CHART_MARGINS around it
+FOOTER_PX: Final = 29
+CARD_EDGE_PX: Final = 12  # above the first band and below the last
+BAND_GAP_PX: Final = 18  # between two bands
+# The text of every band starts where the charts' y axes are, 76 px in; 40 px on the right leave room for the
+# last date tick. The card is read on its own, often on a phone: wider edges than a report chart's.
+TEXT_MARGINS: Final = s.Margins(left=76, right=40, top=0, bottom=0)
+WEEK_CHART_MARGINS: Final = s.Margins(left=76, right=40, top=s.TITLE_ROOM_PX, bottom=s.WEEK_AXIS_PX)
+DATE_CHART_MARGINS: Final = s.Margins(left=76, right=40, top=s.TITLE_ROOM_PX, bottom=s.DATE_AXIS_PX)
 CARD_WEEK_TICKS: Final = 16
 CARD_DATE_TICKS: Final = 12
 
@@ -139,18 +145,21 @@ def summary_card(week: str, verdict: str, flags: Sequence[Flag], *, weekly: pd.D
     marks = list(flags) if history is None else list(history)
     flag_rows = min(len(ordered), MAX_FLAG_ROWS) + (1 if len(ordered) > MAX_FLAG_ROWS else 0)
     # Without flags the verdict already says "no warnings": no empty band under it.
-    heights = [HEADER_PX, *([FLAG_ROW_PX * flag_rows] if flag_rows else []), CHART_PX, CHART_PX, FOOTER_PX]
-    figure = s.new_figure(CARD_WIDTH_PX, sum(heights) + CARD_PADDING_PX, dpi=s.DPI, margin_px=CARD_MARGIN_PX)
-    spec = figure.add_gridspec(len(heights), 1, height_ratios=heights)
-    grid = iter([spec[row] for row in range(len(heights))])
-    _header(figure.add_subplot(next(grid)), week, verdict, ordered[0] if ordered else None, weekly, units, neutral)
+    bands = [(TEXT_MARGINS, HEADER_PX), *([(TEXT_MARGINS, FLAG_ROW_PX * flag_rows)] if flag_rows else []),
+             (WEEK_CHART_MARGINS, CHART_PX), (DATE_CHART_MARGINS, CHART_PX), (TEXT_MARGINS, FOOTER_PX)]
+    heights = [margins.top + height + margins.bottom for margins, height in bands]
+    figure = s.new_figure(CARD_WIDTH_PX, sum(heights) + 2 * CARD_EDGE_PX + BAND_GAP_PX * (len(bands) - 1), dpi=s.DPI)
+    tops = [CARD_EDGE_PX + sum(heights[:n]) + BAND_GAP_PX * n for n in range(len(bands))]
+    grid = iter([s.add_plot(figure, margins, top_px=top, height_px=height)
+                 for (margins, _), top, height in zip(bands, tops, heights, strict=True)])
+    _header(next(grid), week, verdict, ordered[0] if ordered else None, weekly, units, neutral)
     if flag_rows:
-        _flag_rows(figure.add_subplot(next(grid)), ordered)
-    draw_weekly_distance(figure.add_subplot(next(grid)), weekly, window, flagged_weeks=distance_warning_weeks(marks),
+        _flag_rows(next(grid), ordered)
+    draw_weekly_distance(next(grid), weekly, window, flagged_weeks=distance_warning_weeks(marks),
                          units=units, max_ticks=CARD_WEEK_TICKS, surge_min=surge_min)
-    draw_spikes(figure.add_subplot(next(grid)), runs, activities, window, flagged_ids=spike_run_ids(marks),
+    draw_spikes(next(grid), runs, activities, window, flagged_ids=spike_run_ids(marks),
                 ratios=ratios, units=units, max_ticks=CARD_DATE_TICKS)
-    footer = figure.add_subplot(next(grid))
+    footer = next(grid)
     footer.axis("off")
     footer.text(0, 0.5, FOOTER, transform=footer.transAxes, va="center", fontsize=9, color=s.DARK_GREY)
     return figure

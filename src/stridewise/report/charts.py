@@ -171,7 +171,7 @@ def weekly_distance_chart(weekly: pd.DataFrame, *, week: str, weeks: int = DEFAU
                           flagged_weeks: Collection[str] = (), units: Units = "km",
                           surge_min: float = s.CHANGE_HIGH_MIN) -> Chart:
     """Chart 1: weekly running distance; ``flagged_weeks`` (ISO labels) are outlined and marked with a triangle."""
-    chart, ax = new_chart("weekly-distance", TITLE_WEEKLY, weekly_caption(surge_min))
+    chart, ax = new_chart("weekly-distance", TITLE_WEEKLY, weekly_caption(surge_min), s.WEEK_CHART)
     draw_weekly_distance(ax, weekly, week_window(week, weeks), flagged_weeks=flagged_weeks, units=units,
                          surge_min=surge_min)
     return chart
@@ -224,7 +224,7 @@ def spike_chart(runs: pd.DataFrame, activities: pd.DataFrame, *, week: str, week
                 flagged_ids: Collection[int] = (), ratios: tuple[float, float] = SPIKE_RATIOS,
                 units: Units = "km") -> Chart:
     """Chart 2: every run against the longest of its previous 30 days; ``flagged_ids`` (activity ids) marked."""
-    chart, ax = new_chart("spikes", TITLE_SPIKES, spike_caption(ratios))
+    chart, ax = new_chart("spikes", TITLE_SPIKES, spike_caption(ratios), s.DATE_CHART)
     draw_spikes(ax, runs, activities, week_window(week, weeks), flagged_ids=flagged_ids, ratios=ratios, units=units)
     return chart
 
@@ -241,7 +241,7 @@ def acwr_chart(daily: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEKS,
     quiet = covered_days(returns, pd.DatetimeIndex(rows.index))
     caption = CAPTION_ACWR + (" Blank in the first weeks back after a break: not meaningful there." if quiet.any()
                               else "")
-    chart, ax = new_chart("acwr", TITLE_ACWR, caption)
+    chart, ax = new_chart("acwr", TITLE_ACWR, caption, s.DATE_CHART)
     start_axes(ax, TITLE_ACWR, "Ratio (acute / chronic, no unit)")
     date_axis(ax, window, "Date")
     values = rows[[c.ACWR_EWMA, c.ACWR_ROLLING]].to_numpy(float, copy=True)
@@ -273,7 +273,7 @@ def pain_chart(daily: pd.DataFrame, entries: Sequence[tuple[date, int]], *, week
     inside = sorted((d, lv) for d, lv in entries if window.first_day <= d <= window.last_day)
     if not inside:
         return None
-    chart, ax = new_chart("pain", TITLE_PAIN, CAPTION_PAIN)
+    chart, ax = new_chart("pain", TITLE_PAIN, CAPTION_PAIN, s.DATE_TWIN_CHART)
     start_axes(ax, TITLE_PAIN, f"Daily distance ({distance_label(units)})")
     date_axis(ax, window, "Date")
     rows = window.daily(daily)

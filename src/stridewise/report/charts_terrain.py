@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from datetime import date
 from typing import Final
 
@@ -45,11 +47,15 @@ def shoe_caption(report: pd.DataFrame, units: Units = "km") -> str:
     return f"Each pair's own notice and replace distances (the marks) {CAPTION_SHOES_END}"
 # Room per pair in the shoe chart: the bar, and a line of text above it.
 SHOE_ROW_PX: Final = 95
+# Left of the widest pair's name: the y axis label ("Pair"), its pad, the tick and its pad, 8 px of edge (what
+# constrained layout left there before the layout was fixed).
+SHOE_NAME_ROOM_PX: Final = 40
 
 
 def downhill_chart(weekly: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEKS, units: Units = "km") -> Chart:
     """Chart 3: weekly downhill and steep-downhill distance (bars, steep inside) and the downhill share (line, %)."""
-    chart, ax = new_chart("downhill", TITLE_DOWNHILL, CAPTION_DOWNHILL)
+    chart, ax = new_chart("downhill", TITLE_DOWNHILL, CAPTION_DOWNHILL,
+                            s.WEEK_TWIN_CHART)
     window = week_window(week, weeks)
     start_axes(ax, TITLE_DOWNHILL, f"Downhill distance ({distance_label(units)})")
     x = week_axis(ax, window)
@@ -77,7 +83,7 @@ def downhill_chart(weekly: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEK
 
 def surface_chart(weekly: pd.DataFrame, *, week: str, weeks: int = DEFAULT_WEEKS, units: Units = "km") -> Chart:
     """Chart 4: weekly running distance per surface, stacked and hatched; surfaces not run in the window left out."""
-    chart, ax = new_chart("surface", TITLE_SURFACE, CAPTION_SURFACE)
+    chart, ax = new_chart("surface", TITLE_SURFACE, CAPTION_SURFACE, s.WEEK_CHART)
     window = week_window(week, weeks)
     start_axes(ax, TITLE_SURFACE, f"Distance ({distance_label(units)})")
     x = week_axis(ax, window)
@@ -122,7 +128,11 @@ def shoe_chart(report: pd.DataFrame, *, today: date, units: Units = "km") -> Cha
     Hatched: the distance on the pair before the log (``initial_km``); dashes and bars across each pair: its notice
     and replace distances; above each bar, the day each limit was (or at the current rate will be) reached.
     """
-    chart, ax = new_chart("shoes", TITLE_SHOES, shoe_caption(report, units), 150 + SHOE_ROW_PX * max(1, len(report)))
+    names = [str(name) for name in report[sr.NAME]]
+    widest = max((s.text_width_px(name, s.LABEL_PT) for name in names), default=0.0)
+    margins = dataclasses.replace(s.DATE_CHART, left=max(s.Y_LABELS_PX, SHOE_NAME_ROOM_PX + math.ceil(widest)))
+    chart, ax = new_chart("shoes", TITLE_SHOES, shoe_caption(report, units), margins,
+                          150 + SHOE_ROW_PX * max(1, len(report)))
     start_axes(ax, TITLE_SHOES, "Pair")
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color=s.LIGHT_GREY, linewidth=0.8)
@@ -146,7 +156,7 @@ def shoe_chart(report: pd.DataFrame, *, today: date, units: Units = "km") -> Cha
         ax.annotate(_shoe_line(row, float(distance), units, today), (0, yi + 0.24), xytext=(4, 3),
                     textcoords="offset points", va="bottom", ha="left", fontsize=s.NOTE_PT, color=s.INK,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
-    ax.set_yticks(y, list(report[sr.NAME].astype(str)), fontsize=s.LABEL_PT)
+    ax.set_yticks(y, names, fontsize=s.LABEL_PT)
     ax.set_ylim(-0.5, len(report) - 0.2)
     ax.set_xlim(0, max(float(total.max()), float(replace.max())) * 1.06)
     legend_above(ax, [before, logged, notice_marks, replace_marks])
