@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stridewise.config import Config, load_config
-from stridewise.ingest import ProgressCallback, ingest, refresh_metrics
 from stridewise.log import EXTRA_COLUMNS, LOCAL_DATE, SHOE_SOURCE, START_LOCAL, TrainingLog, build_log
+from stridewise.metrics.refresh import refresh_metrics
 from stridewise.store import Store, default_db_path
+
+if TYPE_CHECKING:
+    from stridewise.ingest import ProgressCallback
 
 __all__ = ["EXTRA_COLUMNS", "LOCAL_DATE", "SHOE_SOURCE", "START_LOCAL", "TrainingLog", "build_log", "load"]
 
@@ -33,6 +37,8 @@ def load(paths: Iterable[str | Path] = (), *, config: Config | str | Path | None
     with Store(Path(db).expanduser() if db is not None else default_db_path()) as store:
         report = None
         if log_paths:
+            from stridewise.ingest import ingest  # the parsers load only when there are files to read
+
             report = ingest(log_paths, store, jobs=jobs, progress=progress, settings=config.elevation)
         else:
             refresh_metrics(store, config.elevation)

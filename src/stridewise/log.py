@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -17,7 +18,6 @@ import pandas as pd
 from stridewise import frames as f
 from stridewise.config import Config, Shoe
 from stridewise.errors import StridewiseError
-from stridewise.ingest import IngestReport
 from stridewise.metrics.shoes import registered_shoes, shoe_for_run
 from stridewise.metrics.surface import decide_surface
 from stridewise.risk import Flag, RuleInput, evaluate
@@ -25,6 +25,9 @@ from stridewise.series import daily_series, run_spikes, weekly_series
 from stridewise.store import ActivityRecord
 from stridewise.store.pain import PainEntry
 from stridewise.weeks import parse_week, week_label
+
+if TYPE_CHECKING:
+    from stridewise.ingest import IngestReport
 
 # Columns of TrainingLog.activities beyond frames.ACTIVITY_COLUMNS.
 START_LOCAL = f.START_LOCAL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -80,3 +81,10 @@ def track_distance_m(stream: pd.DataFrame) -> np.ndarray:
             lat = lat.rolling(POSITION_SMOOTHING_POINTS, center=True, min_periods=1).mean()
             lon = lon.rolling(POSITION_SMOOTHING_POINTS, center=True, min_periods=1).mean()
     return cumulative_distance_m(lat.to_numpy(dtype=float), lon.to_numpy(dtype=float))
+
+
+def stream_frame(time_ns: np.ndarray, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """The stream DataFrame from UTC nanoseconds and float columns (the arrays are used as they are)."""
+    times = pd.DatetimeIndex(time_ns.view("datetime64[ns]")).tz_localize("UTC")
+    # One constructor call: inserting the columns one by one costs more than all the checks above.
+    return pd.DataFrame({col.TIME: times, **{name: columns[name] for name in col.NUMERIC_COLUMNS}}, copy=False)

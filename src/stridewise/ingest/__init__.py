@@ -14,7 +14,8 @@ from pathlib import Path
 
 from stridewise.ingest.parse import Outcome, parse_source
 from stridewise.ingest.workers import parse_isolated
-from stridewise.metrics import ElevationSettings, compute_metrics, settings_key
+from stridewise.metrics import ElevationSettings, settings_key
+from stridewise.metrics.refresh import refresh_metrics
 from stridewise.parsers import PARSER_VERSION
 from stridewise.sources import MEMBER_SEPARATOR, Archive, Problem, SourceFile, discover
 from stridewise.store import Store
@@ -133,18 +134,6 @@ def _store_outcome(store: Store, outcome: Outcome, report: IngestReport, setting
     report.added_starts_utc.extend(a.start_utc for a, _ in outcome.activities)
     for activity, _ in outcome.activities:
         report.warnings.extend((source.key, w) for w in activity.warnings)
-
-
-def refresh_metrics(store: Store, settings: ElevationSettings) -> int:
-    """Recompute, from the stored streams, every activity's metrics made by other code or settings."""
-    key = settings_key(settings)
-    stale = store.stale_metrics(key)
-    for activity_id in stale:
-        device_distance_m, altitude_source, sub_sport = store.metrics_inputs(activity_id)
-        metrics = compute_metrics(store.stream(activity_id), device_distance_m=device_distance_m,
-                                  altitude_source=altitude_source, sub_sport=sub_sport, settings=settings)
-        store.save_metrics(activity_id, metrics.values(), key)
-    return len(stale)
 
 
 __all__ = ["Failure", "IngestReport", "Outcome", "Progress", "ProgressCallback", "ingest", "parse_source",

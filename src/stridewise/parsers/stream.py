@@ -16,6 +16,7 @@ import pandas as pd
 
 from stridewise import columns as col
 from stridewise.errors import CorruptFileError, EmptyActivityError
+from stridewise.model import stream_frame
 
 # GPS sports watches did not exist before 1990; a time more than a day in the future is a broken clock.
 EARLIEST_PLAUSIBLE: Final = pd.Timestamp("1990-01-01", tz="UTC")
@@ -88,13 +89,6 @@ def build_stream(source: str, data: Mapping[str, Sequence[Any] | np.ndarray], *,
         columns[col.LON][null_island] = np.nan
         warnings.append(f"{int(null_island.sum())} points at (0, 0) treated as no position")
     return stream_frame(time_ns, columns)
-
-
-def stream_frame(time_ns: np.ndarray, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """The stream DataFrame from UTC nanoseconds and float columns (the arrays are used as they are)."""
-    times = pd.DatetimeIndex(time_ns.view("datetime64[ns]")).tz_localize("UTC")
-    # One constructor call: inserting the columns one by one costs more than all the checks above.
-    return pd.DataFrame({col.TIME: times, **{name: columns[name] for name in col.NUMERIC_COLUMNS}}, copy=False)
 
 
 def _utc_times(values: Sequence[Any] | np.ndarray) -> np.ndarray:

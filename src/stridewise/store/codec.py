@@ -18,7 +18,7 @@ import zstandard
 
 from stridewise import columns as col
 from stridewise.errors import StoreError
-from stridewise.parsers.stream import stream_frame
+from stridewise.model import stream_frame
 
 MAGIC: Final = b"SWZ1"
 _NPZ_MAGIC: Final = b"PK"
