@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from builders import gpx, straight_run
-from stridewise.batch import LOCK_NAME, batch_lock
+from stridewise.batch import KILL_AFTER_WEEKS_ENV, LOCK_NAME, batch_lock
 from stridewise.cli import app
 
 runner = CliRunner()
@@ -119,17 +118,16 @@ def test_a_batch_killed_mid_run_then_rerun_equals_an_uninterrupted_run(tmp_path:
     killed = tmp_path / "killed"
     command = [sys.executable, "-m", "stridewise", "batch", str(logs), "--out", str(killed / "reports"),
                "--db", str(killed / "s.sqlite3"), "--jobs", "1"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not list((killed / "reports").glob("report-*.png")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    rendered_before_kill = len(list((killed / "reports").glob("report-*.json")))
-    assert rendered_before_kill < 4, "the kill should land mid-run"
+    done = subprocess.run(command, capture_output=True, env={**os.environ, KILL_AFTER_WEEKS_ENV: "2"}, check=False)
+    assert done.returncode == -signal.SIGKILL
+    rendered = sorted(p.name for p in (killed / "reports").glob("report-*.json"))
+    assert rendered == ["report-2026-W30.json", "report-2026-W31.json"]  # newest first, killed after the second
+    leftover = killed / "reports" / ".report-2026-W29.html.k1ll3d.tmp"  # as write_atomic leaves one mid-write
+    leftover.write_text("half a page")
     code, out, _ = _batch(logs, killed)
     assert code == 0, out
     assert "took over the lock" in out
+    assert "2 week(s) rendered, 2 unchanged." in out
     for week in (28, 29, 30, 31):
         name = f"report-2026-W{week}.json"
         assert json.loads((killed / "reports" / name).read_text()) == json.loads((clean / "reports" / name).read_text())
@@ -148,6 +146,34 @@ def test_schedule_prints_ready_to_install_lines(tmp_path: Path, flag: str, expec
     assert runner.invoke(app, ["schedule", str(logs), "--out", str(tmp_path), "--cron", "--systemd"]).exit_code == 2
 
 
+def test_schedule_passes_every_batch_option_and_adds_the_line_without_replacing_the_crontab(tmp_path: Path) -> None:
+    logs = _logs(tmp_path, weeks=1)
+    options = ["--athletes", "--weeks", "8", "--units", "mi", "--fail-on", "high", "--since", "2025-W01",
+               "--notify", "ntfy://my-topic", "--notify", "json://127.0.0.1:8080/a%20b", "--notify-on", "high",
+               "--db", str(tmp_path / "s.sqlite3"), "--config", str(logs / "stridewise.toml"), "--jobs", "2"]
+    result = runner.invoke(app, ["schedule", str(logs), "--out", str(tmp_path / "reports"), "--cron", *options])
+    assert result.exit_code == 0, result.output
+    line, comment, install = result.stdout.splitlines()
+    # cron turns a bare % into a line break, so the URL's %20 must reach crontab as \%20
+    assert line.startswith("15 3 * * * ") and line.endswith(f" >> {tmp_path / 'reports' / 'batch.log'} 2>&1")
+    assert (f"batch {logs} --out {tmp_path / 'reports'} " + " ".join(options).replace("%", "\\%")) in line
+    assert comment == "# Add it, keeping your other crontab entries (run this once):"
+    assert install == f"#   (crontab -l 2>/dev/null; printf '%s\\n' '{line}') | crontab -"
+    assert "mycron" not in result.stdout
+
+
+def test_schedule_rejects_what_batch_would_reject(tmp_path: Path) -> None:
+    logs = _logs(tmp_path, weeks=1)
+    base = ["schedule", str(logs), "--out", str(tmp_path / "reports"), "--cron"]
+    bad_week = runner.invoke(app, [*base, "--since", "2025-1"])
+    assert bad_week.exit_code == 2
+    assert bad_week.stderr == "Error: week '2025-1' is not an ISO week such as 2026-W47\n"
+    bad_url = runner.invoke(app, [*base, "--notify", "nosuchservice://x"])
+    assert bad_url.exit_code == 2
+    assert bad_url.stderr == ("Error: --notify: nosuchservice://... is not a notify URL Apprise understands (see "
+                              "docs/scheduling.md, e.g. ntfy://my-topic or mailtos://...)\n")
+
+
 def test_athletes_each_get_their_own_store_and_reports_and_an_index(tmp_path: Path) -> None:
     root = tmp_path / "team"
     root.mkdir()
@@ -161,4 +187,4 @@ def test_athletes_each_get_their_own_store_and_reports_and_an_index(tmp_path: Pa
     assert sorted(p.name for p in (tmp_path / "reports" / "ben").glob("report-*.json")) == [
         "report-2026-W28.json", "report-2026-W29.json"]
     index = (tmp_path / "reports" / "index.html").read_text()
-    assert 'href="ana/latest.html"' in index and 'href="ben/latest.html"' in index
+    assert 'href="./ana/latest.html"' in index and 'href="./ben/index.html"' in index

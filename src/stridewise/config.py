@@ -89,6 +89,18 @@ class SurfaceRule:
 
 
 @dataclass(frozen=True)
+class NotifyConfig:
+    """``[notify]``: where ``batch`` sends new flags (Apprise URLs), from which severity, the reports' address."""
+
+    urls: tuple[str, ...] = ()
+    on: str | None = None  # "info", "elevated" or "high"
+    report_url: str | None = None  # e.g. "https://example.org/runs/": the message links report-<week>.html under it
+
+
+NOTIFY_SEVERITIES: Final = ("info", "elevated", "high")
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     timezone: str | None = None
@@ -98,6 +110,7 @@ class Config:
     osm_extract: Path | None = None
     rules: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # per-rule threshold overrides
     units: Units = DEFAULT_UNITS  # distances a person reads: "km" or "mi" (flag > config > km)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     def zone(self) -> ZoneInfo:
         """The runner's time zone: the configured one, else the system's."""
@@ -168,7 +181,7 @@ def load_config(explicit: Path | None = None, log_paths: Iterable[Path] = ()) ->
 
 def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "config"
-    known = {"timezone", "units", "elevation", "shoes", "shoe_limits", "surface_rules", "osm", "rules"}
+    known = {"timezone", "units", "elevation", "shoes", "shoe_limits", "surface_rules", "osm", "rules", "notify"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
@@ -193,6 +206,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         osm_extract=(path.parent / osm if path else Path(osm)) if isinstance(osm, str) else None,
         rules={name: {k: float(v) for k, v in table.items()} for name, table in _table(data, "rules", where).items()
                if isinstance(table, dict)},
+        notify=_notify(_table(data, "notify", where), where),
     )
     config.zone()  # fail early on an unknown zone
     return config
@@ -248,6 +262,24 @@ def _elevation(table: dict[str, Any], where: str) -> ElevationSettings:
            settings.gps_totals_dead_band_pct) < 0:
         raise ConfigError(f"{where}: [elevation] lengths, hysteresis and dead band cannot be negative")
     return settings
+
+
+def _notify(table: dict[str, Any], where: str) -> NotifyConfig:
+    unknown = sorted(set(table) - {"urls", "on", "report_url"})
+    if unknown:
+        raise ConfigError(f"{where}: unknown [notify] setting {unknown[0]!r} (known: on, report_url, urls)")
+    urls = table.get("urls", [])
+    if isinstance(urls, str):
+        urls = [urls]
+    if not isinstance(urls, list) or not all(isinstance(u, str) and u.strip() for u in urls):
+        raise ConfigError(f"{where}: [notify] urls must be a list of Apprise URLs such as [\"ntfy://my-topic\"]")
+    on = table.get("on")
+    if on is not None and on not in NOTIFY_SEVERITIES:
+        raise ConfigError(f"{where}: [notify] on must be one of {', '.join(NOTIFY_SEVERITIES)}, not {on!r}")
+    report_url = table.get("report_url")
+    if report_url is not None and not isinstance(report_url, str):
+        raise ConfigError(f"{where}: [notify] report_url must be a web address such as \"https://example.org/runs/\"")
+    return NotifyConfig(tuple(u.strip() for u in urls), on, report_url)
 
 
 def _date(value: object, key: str, where: str) -> date | None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import typer
 
 from stridewise.cli.activities_cmd import activities
-from stridewise.cli.batch_cmd import batch, schedule
+from stridewise.cli.batch_cmd import batch
 from stridewise.cli.common import StridewiseGroup
 from stridewise.cli.ingest_cmd import ingest
 from stridewise.cli.pain_cmd import pain_app
 from stridewise.cli.report_cmd import report
 from stridewise.cli.risk_cmd import check, rules
+from stridewise.cli.schedule_cmd import schedule
 from stridewise.cli.shoes_cmd import shoes_app
 from stridewise.version import __version__
 

@@ -1,101 +1,119 @@
-"""``stridewise batch`` and ``stridewise schedule``."""
+"""``stridewise batch``: the nightly run. Its options are shared with ``stridewise schedule`` (schedule_cmd.py)."""
 
 from __future__ import annotations
 
-import shlex
-import shutil
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
 from stridewise.cli.common import EXIT_FLAGGED, ConfigOption, DbOption, JobsOption
 from stridewise.cli.report_cmd import UnitsChoice
 from stridewise.cli.risk_cmd import FailOn
+from stridewise.errors import UsageError
 
-_RANK = {"ok": -1, "info": 0, "elevated": 1, "high": 2}
+if TYPE_CHECKING:
+    from stridewise.batch import BatchResult, BatchStep
+
+_RANK = {"ok": -1, "none": -1, "info": 0, "elevated": 1, "high": 2}
+
+
+class NotifyOn(StrEnum):
+    info = "info"
+    elevated = "elevated"
+    high = "high"
+
 
 LogDir = Annotated[Path, typer.Argument(help="The folder your watch software syncs into.", exists=True,
                                         file_okay=False, resolve_path=True)]
 OutDir = Annotated[Path, typer.Option("--out", help="Folder for the reports (index.html, latest.html, one per "
                                                     "week).", file_okay=False, resolve_path=True)]
+AthletesOption = Annotated[bool, typer.Option("--athletes", help="Each subfolder of LOG_DIR is one athlete, with "
+                                                                 "its own store, config and report folder.")]
+WeeksOption = Annotated[int, typer.Option("--weeks", min=4, max=260, help="Weeks shown in each report's charts.")]
+UnitsOption = Annotated[UnitsChoice, typer.Option("--units", help="Distances in km or mi.")]
+FailOnOption = Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 3 when the latest week has a flag at "
+                                                                       "or above this severity.")]
+SinceOption = Annotated[str | None, typer.Option("--since", help="Render weekly reports from this ISO week on, e.g. "
+                                                                 "2025-W01 (older weeks still count).")]
+NotifyOption = Annotated[list[str] | None, typer.Option(
+    "--notify", help="Send new flags to this Apprise URL (repeatable), e.g. ntfy://my-topic or mailtos://... "
+                     "Default: $STRIDEWISE_NOTIFY, else [notify] urls in the config.", show_default=False)]
+NotifyOnOption = Annotated[NotifyOn | None, typer.Option(
+    "--notify-on", help="Lowest severity that is sent (default: [notify] on in the config, else elevated).",
+    show_default=False)]
+
+
+def check_since(since: str | None) -> None:
+    """A malformed --since is a usage error before anything runs."""
+    from stridewise.weeks import parse_week
+
+    if since is not None:
+        parse_week(since)
+
+
+def check_notify(urls: list[str] | None) -> None:
+    from stridewise.batch import NotifyError, NotifySettings
+    from stridewise.batch.notify import check_urls
+
+    try:
+        check_urls(NotifySettings(tuple(urls or ())))
+    except NotifyError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def batch(
     log_dir: LogDir,
     out: OutDir,
-    athletes: Annotated[bool, typer.Option("--athletes", help="Each subfolder of LOG_DIR is one athlete, with its "
-                                                              "own store, config and report folder.")] = False,
-    weeks: Annotated[int, typer.Option("--weeks", min=4, max=260, help="Weeks shown in each report's charts.")] = 16,
-    units: Annotated[UnitsChoice, typer.Option("--units", help="Distances in km or mi.")] = UnitsChoice.km,
-    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 3 when the latest week has a flag at or "
-                                                                     "above this severity.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Render weekly reports from this ISO week on, e.g. "
-                                                              "2025-W01 (older weeks still count).")] = None,
+    athletes: AthletesOption = False,
+    weeks: WeeksOption = 16,
+    units: UnitsOption = UnitsChoice.km,
+    fail_on: FailOnOption = None,
+    since: SinceOption = None,
+    notify: NotifyOption = None,
+    notify_on: NotifyOnOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
     jobs: JobsOption = None,
 ) -> None:
-    """Unattended run over a log folder: ingest new or changed files, re-render only the weeks that changed.
+    """Unattended run over a log folder: ingest new or changed files, re-render only the weeks that changed, and
+    send each new flag once (--notify).
 
-    Writes report-<week>.html/.png/.json, index.html (every week, newest first), latest.html and problems.json.
-    Exit codes: 0 ok, 1 files failed in this run (listed in problems.json), 3 with --fail-on, 75 when another batch
-    holds the lock.
+    Writes report-<week>.html/.png/.json for every week with runs (newest first), index.html, latest.html and
+    problems.json. Exit codes: 0 ok, 1 files failed in this run (listed in problems.json), 3 with --fail-on, 75
+    when another batch holds the lock. A notification that cannot be sent is listed in problems.json and retried
+    on the next run; it never changes the exit code.
 
     Example:
 
-        stridewise batch ~/Garmin/Activities --out ~/stridewise-reports
+        stridewise batch ~/Garmin/Activities --out ~/stridewise-reports --notify ntfy://my-secret-topic
     """
-    from stridewise.batch import (
-        ATHLETE_DB_NAME,
-        BatchResult,
-        athlete_folders,
-        run_batch,
-        write_athletes_index,
-    )
-    from stridewise.weeks import parse_week
+    from stridewise.batch import ATHLETE_DB_NAME, athlete_folders, run_batch, write_athletes_index
 
-    interactive = sys.stderr.isatty()
-
-    def show(step: object) -> None:
-        done, total, stage = step.done, step.total, step.stage  # type: ignore[attr-defined]
-        label = "Parsing files" if stage == "parse" else "Rendering weeks"
-        typer.echo(f"\r{label}: {done}/{total}", err=True, nl=done == total)
-
-    if since is not None:
-        parse_week(since)  # a malformed week is a usage error before anything runs
+    check_since(since)
+    check_notify(notify)
+    progress = _ProgressBars() if sys.stderr.isatty() else None
+    options: dict[str, Any] = {"config_path": config, "jobs": jobs, "weeks": weeks, "units": units.value,
+                               "since": since, "notify_urls": notify or (),
+                               "notify_on": notify_on.value if notify_on else None, "progress": progress}
     results: list[tuple[str, BatchResult]] = []
-    if athletes:
-        for folder in athlete_folders(log_dir):
-            if interactive:
-                typer.echo(f"{folder.name}:", err=True)
-            results.append((folder.name, run_batch(
-                folder, out / folder.name, db=out / folder.name / ATHLETE_DB_NAME, config_path=config, jobs=jobs,
-                weeks=weeks, units=units.value, since=since, progress=show if interactive else None)))
-        write_athletes_index(out, results)
-    else:
-        results.append(("", run_batch(log_dir, out, db=db, config_path=config, jobs=jobs, weeks=weeks,
-                                      units=units.value, since=since, progress=show if interactive else None)))
+    try:
+        if athletes:
+            for folder in athlete_folders(log_dir):
+                if progress is not None:
+                    typer.echo(f"{folder.name}:", err=True)
+                results.append((folder.name, run_batch(folder, out / folder.name,
+                                                       db=out / folder.name / ATHLETE_DB_NAME, **options)))
+            write_athletes_index(out, results)
+        else:
+            results.append(("", run_batch(log_dir, out, db=db, **options)))
+    finally:
+        if progress is not None:
+            progress.close()
 
-    new_failures = 0
-    for name, result in results:
-        prefix = f"{name}: " if name else ""
-        if result.took_over:
-            typer.echo(f"{prefix}took over the lock of a run that did not finish ({result.took_over})")
-        parsed = result.ingest.files_parsed
-        weeks_text = ("no change since the last run" if result.nothing_changed else
-                      f"{len(result.rendered)} week(s) rendered, {result.unchanged_weeks} unchanged")
-        typer.echo(f"{prefix}{parsed} file(s) read, {result.ingest.files_unchanged} unchanged; {weeks_text}.")
-        if result.latest_week:
-            typer.echo(f"{prefix}{result.latest_week}: {result.latest_verdict}")
-        fresh = [f for f in result.ingest.failures if not f.unchanged]
-        new_failures += len(fresh)
-        for failure in fresh:
-            typer.echo(f"{prefix}could not read {failure.key}: {failure.reason}")
-        if result.problems and not fresh:
-            where = result.report_dir / "problems.json"
-            typer.echo(f"{prefix}{len(result.problems)} known problem file(s), see {where}")
+    new_failures = sum(_summary(name, result) for name, result in results)
     typer.echo(f"Reports: {out / 'index.html'}")
     if new_failures:
         raise typer.Exit(code=1)
@@ -103,52 +121,55 @@ def batch(
         raise typer.Exit(code=EXIT_FLAGGED)
 
 
-def schedule(
-    log_dir: LogDir,
-    out: OutDir,
-    cron: Annotated[bool, typer.Option("--cron", help="Print a crontab line.")] = False,
-    systemd: Annotated[bool, typer.Option("--systemd", help="Print a systemd service and timer.")] = False,
-    at: Annotated[str, typer.Option("--at", help="Time of day, HH:MM.")] = "03:15",
-) -> None:
-    """Print ready-to-install scheduler lines for a nightly batch over LOG_DIR (see docs/scheduling.md).
+def _summary(name: str, result: BatchResult) -> int:
+    """Print one run's summary; return how many files failed in this run (old failures do not count)."""
+    prefix = f"{name}: " if name else ""
+    if result.took_over:
+        typer.echo(f"{prefix}took over the lock of a run that did not finish ({result.took_over})")
+    parsed = result.ingest.files_parsed
+    weeks_text = ("no change since the last run" if result.nothing_changed else
+                  f"{len(result.rendered)} week(s) rendered, {result.unchanged_weeks} unchanged")
+    typer.echo(f"{prefix}{parsed} file(s) read, {result.ingest.files_unchanged} unchanged; {weeks_text}.")
+    if result.latest_week:
+        typer.echo(f"{prefix}{result.latest_week}: {result.latest_verdict}")
+    fresh = [f for f in result.ingest.failures if not f.unchanged]
+    for failure in fresh:
+        typer.echo(f"{prefix}could not read {failure.key}: {failure.reason}")
+    if result.problems and not fresh:
+        typer.echo(f"{prefix}{len(result.problems)} known problem file(s), see {result.report_dir / 'problems.json'}")
+    for sent in result.notified.messages:
+        what = f"{sent.week} ({sent.flags} new flag{'s' if sent.flags > 1 else ''})"
+        if sent.failure is None:
+            typer.echo(f"{prefix}notified {sent.destination}: {what}")
+        else:
+            typer.echo(f"{prefix}could not notify {sent.destination}: {sent.failure} (retried on the next run)")
+    return len(fresh)
 
-    Example:
 
-        stridewise schedule ~/Garmin/Activities --out ~/stridewise-reports --cron >> mycron && crontab mycron
-    """
-    if cron == systemd:
-        raise typer.BadParameter("choose one of --cron or --systemd")
-    try:
-        hour, minute = (int(part) for part in at.split(":"))
-        if not (0 <= hour < 24 and 0 <= minute < 60):
-            raise ValueError
-    except ValueError:
-        raise typer.BadParameter(f"{at!r} is not a time such as 03:15", param_hint="--at") from None
-    executable = shutil.which("stridewise") or str(Path(sys.argv[0]).resolve())
-    command = " ".join(shlex.quote(p) for p in (executable, "batch", str(log_dir), "--out", str(out)))
-    if cron:
-        log = shlex.quote(str(out / "batch.log"))
-        typer.echo(f"{minute} {hour} * * * {command} >> {log} 2>&1")
-        return
-    typer.echo(f"""# ~/.config/systemd/user/stridewise.service
-[Unit]
-Description=stridewise: nightly training-log check and weekly reports
+class _ProgressBars:
+    """A progress bar per stage (files parsed, weeks rendered) on stderr; the CLI uses it only on a terminal."""
 
-[Service]
-Type=oneshot
-ExecStart={command}
-# 75 = another run holds the lock: not a failure
-SuccessExitStatus=75
+    _LABELS: Final = {"parse": "Reading files  ", "render": "Rendering weeks"}
 
-# ~/.config/systemd/user/stridewise.timer
-[Unit]
-Description=Run stridewise every night
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._stage: str | None = None
+        self._done = 0
 
-[Timer]
-OnCalendar=*-*-* {hour:02d}:{minute:02d}:00
-Persistent=true
+    def __call__(self, step: BatchStep) -> None:
+        if step.stage != self._stage:
+            self.close()
+            self._bar = typer.progressbar(length=step.total, label=self._LABELS.get(step.stage, step.stage),
+                                          file=sys.stderr, show_pos=True, show_eta=True,
+                                          item_show_func=lambda item: item)
+            self._bar.__enter__()
+            self._stage, self._done = step.stage, 0
+        self._bar.update(step.done - self._done, step.item)
+        self._done = step.done
+        if step.done >= step.total:
+            self.close()
 
-[Install]
-WantedBy=timers.target
-
-# Install: systemctl --user daemon-reload && systemctl --user enable --now stridewise.timer""")
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar, self._stage = None, None

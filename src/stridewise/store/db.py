@@ -25,6 +25,8 @@ from stridewise.errors import StoreError
 from stridewise.model import Activity
 from stridewise.store.codec import decode_stream, encode_stream
 from stridewise.store.duplicates import Span, find_duplicates, same_shape
+from stridewise.store.notified import DDL as NOTIFIED_DDL
+from stridewise.store.notified import NotifiedFlags
 from stridewise.store.pain import PainEntry
 from stridewise.store.schema import DDL, METRICS_COLUMNS, SCHEMA_VERSION
 
@@ -102,7 +104,7 @@ def richness(activity: Activity) -> int:
     return _FORMAT_RICHNESS.get(activity.format, 0) + barometric + present
 
 
-class Store:
+class Store(NotifiedFlags):
     """Open (creating if needed) the store at ``path``."""
 
     def __init__(self, path: Path) -> None:
@@ -113,7 +115,7 @@ class Store:
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._rebuild_changed_metrics_table()
-            self._conn.executescript(DDL)
+            self._conn.executescript(DDL + NOTIFIED_DDL)
             self._check_schema()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(str(path), f"cannot open ({exc})") from exc
