@@ -7,35 +7,16 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from builders import gpx, straight_run
+from batch_logs import make_logs, write_run
 from stridewise.batch import KILL_AFTER_WEEKS_ENV, LOCK_NAME, batch_lock
 from stridewise.cli import app
 
 runner = CliRunner()
-FIRST_MONDAY = datetime(2026, 7, 6, 6, 0, tzinfo=UTC)  # 2026-W28
-
-
-def _write_run(folder: Path, day: int, km: float) -> Path:
-    path = folder / f"run-{day:03d}.gpx"
-    path.write_bytes(gpx(straight_run(FIRST_MONDAY + timedelta(days=day), distance_m=km * 1000, pace_s_per_km=330,
-                                      interval_s=10)))
-    return path
-
-
-def _logs(tmp_path: Path, weeks: int = 3) -> Path:
-    folder = tmp_path / "logs"
-    folder.mkdir(parents=True)
-    for week in range(weeks):
-        for day, km in ((1, 8), (3, 8), (6, 12)):
-            _write_run(folder, 7 * week + day, km)
-    (folder / "stridewise.toml").write_text('timezone = "UTC"\n')
-    return folder
 
 
 def _batch(logs: Path, out: Path, *extra: str) -> tuple[int, str, str]:
@@ -49,7 +30,7 @@ def _report_times(reports: Path) -> dict[str, int]:
 
 
 def test_a_second_batch_over_an_unchanged_folder_parses_nothing_and_rewrites_nothing(tmp_path: Path) -> None:
-    logs = _logs(tmp_path)
+    logs = make_logs(tmp_path)
     code, out, _ = _batch(logs, tmp_path)
     assert code == 0, out
     assert "9 file(s) read, 0 unchanged; 3 week(s) rendered, 0 unchanged." in out
@@ -65,10 +46,10 @@ def test_a_second_batch_over_an_unchanged_folder_parses_nothing_and_rewrites_not
 
 
 def test_one_new_file_reparses_one_file_and_renders_only_the_weeks_it_changes(tmp_path: Path) -> None:
-    logs = _logs(tmp_path)
+    logs = make_logs(tmp_path)
     _batch(logs, tmp_path)
     before = _report_times(tmp_path / "reports")
-    _write_run(logs, 7 * 2 + 4, 5)  # a Friday run in the last week, W30
+    write_run(logs, 7 * 2 + 4, 5)  # a Friday run in the last week, W30
     code, out, _ = _batch(logs, tmp_path)
     assert code == 0
     assert "1 file(s) read, 9 unchanged; 1 week(s) rendered, 0 unchanged." in out
@@ -80,7 +61,7 @@ def test_one_new_file_reparses_one_file_and_renders_only_the_weeks_it_changes(tm
 
 
 def test_a_second_batch_waits_for_no_one_it_exits_75(tmp_path: Path) -> None:
-    logs = _logs(tmp_path, weeks=1)
+    logs = make_logs(tmp_path, weeks=1)
     with batch_lock(tmp_path / "reports"):
         code, _, err = _batch(logs, tmp_path)
     assert code == 75
@@ -88,7 +69,7 @@ def test_a_second_batch_waits_for_no_one_it_exits_75(tmp_path: Path) -> None:
 
 
 def test_a_stale_lock_from_a_killed_run_is_taken_over(tmp_path: Path) -> None:
-    logs = _logs(tmp_path, weeks=1)
+    logs = make_logs(tmp_path, weeks=1)
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / LOCK_NAME).write_text("pid 999999 on somewhere since 2026-11-01 03:15:00Z")
     code, out, _ = _batch(logs, tmp_path)
@@ -98,7 +79,7 @@ def test_a_stale_lock_from_a_killed_run_is_taken_over(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_file_is_reported_and_blocks_nothing(tmp_path: Path) -> None:
-    logs = _logs(tmp_path, weeks=2)
+    logs = make_logs(tmp_path, weeks=2)
     (logs / "broken.fit").write_bytes(b"\x0e\x10\x00\x00" + b"\x00" * 20)
     code, out, _ = _batch(logs, tmp_path)
     assert code == 1
@@ -112,7 +93,7 @@ def test_a_corrupt_file_is_reported_and_blocks_nothing(tmp_path: Path) -> None:
 
 
 def test_a_batch_killed_mid_run_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
-    logs = _logs(tmp_path, weeks=4)
+    logs = make_logs(tmp_path, weeks=4)
     clean = tmp_path / "clean"
     assert _batch(logs, clean)[0] == 0
     killed = tmp_path / "killed"
@@ -138,7 +119,7 @@ def test_a_batch_killed_mid_run_then_rerun_equals_an_uninterrupted_run(tmp_path:
 
 @pytest.mark.parametrize(("flag", "expected"), [("--cron", "15 3 * * * "), ("--systemd", "OnCalendar=*-*-* 03:15:00")])
 def test_schedule_prints_ready_to_install_lines(tmp_path: Path, flag: str, expected: str) -> None:
-    logs = _logs(tmp_path, weeks=1)
+    logs = make_logs(tmp_path, weeks=1)
     result = runner.invoke(app, ["schedule", str(logs), "--out", str(tmp_path / "reports"), flag])
     assert result.exit_code == 0
     assert expected in result.stdout
@@ -147,7 +128,7 @@ def test_schedule_prints_ready_to_install_lines(tmp_path: Path, flag: str, expec
 
 
 def test_schedule_passes_every_batch_option_and_adds_the_line_without_replacing_the_crontab(tmp_path: Path) -> None:
-    logs = _logs(tmp_path, weeks=1)
+    logs = make_logs(tmp_path, weeks=1)
     options = ["--athletes", "--weeks", "8", "--units", "mi", "--fail-on", "high", "--since", "2025-W01",
                "--notify", "ntfy://my-topic", "--notify", "json://127.0.0.1:8080/a%20b", "--notify-on", "high",
                "--db", str(tmp_path / "s.sqlite3"), "--config", str(logs / "stridewise.toml"), "--jobs", "2"]
@@ -163,7 +144,7 @@ def test_schedule_passes_every_batch_option_and_adds_the_line_without_replacing_
 
 
 def test_schedule_rejects_what_batch_would_reject(tmp_path: Path) -> None:
-    logs = _logs(tmp_path, weeks=1)
+    logs = make_logs(tmp_path, weeks=1)
     base = ["schedule", str(logs), "--out", str(tmp_path / "reports"), "--cron"]
     bad_week = runner.invoke(app, [*base, "--since", "2025-1"])
     assert bad_week.exit_code == 2
@@ -178,7 +159,7 @@ def test_athletes_each_get_their_own_store_and_reports_and_an_index(tmp_path: Pa
     root = tmp_path / "team"
     root.mkdir()
     for name, weeks in (("ana", 1), ("ben", 2)):
-        folder = _logs(tmp_path / name, weeks=weeks)
+        folder = make_logs(tmp_path / name, weeks=weeks)
         folder.rename(root / name)
     result = runner.invoke(app, ["batch", str(root), "--out", str(tmp_path / "reports"), "--athletes", "--jobs", "1"])
     assert result.exit_code == 0, result.output

@@ -187,7 +187,8 @@ def send_apprise(url: str, title: str, body: str, severity: Severity) -> str | N
     if not sender.add(url):
         return "not a notify URL Apprise understands"
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:  # type: ignore[no-untyped-call]
-        delivered = bool(sender.notify(body=body, title=title, notify_type=_NOTIFY_TYPES[severity]))
+        delivered = bool(sender.notify(body=body, title=title, notify_type=_NOTIFY_TYPES[severity],
+                                       body_format="text"))  # plain lines: e-mail keeps its line breaks
     if delivered:
         return None
     lines = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
