@@ -7,13 +7,18 @@ short), then times the two nightly cases side by side:
 - a no-change re-run (nothing new on disk),
 - a one-new-file re-run (one run added to the latest week: one file parsed, one week re-rendered).
 
+``--first``: instead, the first batch over a ten-year archive with breaks (about 2,000 runs, every week with runs
+rendered, no --since): total time, time until index.html and latest.html exist, weeks rendered, files written.
+
 Usage: .venv/bin/python benchmarks/batch.py [--sizes 200 2000] [--repeat 3]
+       .venv/bin/python benchmarks/batch.py --first [--runs 2000] [--jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import random
 import statistics
 import sys
 import tempfile
@@ -21,7 +26,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from stridewise.batch import run_batch
+from stridewise.batch import BatchStep, run_batch
 
 RUNS_PER_WEEK = 4
 POINT_EVERY_S = 30  # a sparse track keeps generation quick; parsing cost per file is what matters here
@@ -58,6 +63,59 @@ def make_archive(folder: Path, runs: int) -> None:
     (folder / "stridewise.toml").write_text('timezone = "UTC"\n')
 
 
+# Ten years of training with breaks: a long one (3-10 weeks: injury, travel) about once a year, and a week off
+# now and then; about 4.3 runs in every other week. Fixed seed: the same archive every time.
+ARCHIVE_WEEKS = 522
+BREAK_EVERY_WEEKS = 52
+MISSED_WEEK_SHARE = 0.05
+SEED = 20261127
+
+
+def make_archive_with_breaks(folder: Path, runs: int) -> int:
+    """About ``runs`` GPX runs over ARCHIVE_WEEKS weeks ending on LAST_DAY, with breaks; returns weeks with runs."""
+    folder.mkdir(parents=True)
+    rng = random.Random(SEED)
+    off: set[int] = set()
+    for year_start in range(0, ARCHIVE_WEEKS, BREAK_EVERY_WEEKS):
+        start = year_start + rng.randrange(0, BREAK_EVERY_WEEKS - 10)
+        off.update(range(start, start + rng.randint(3, 10)))
+    off.update(w for w in range(ARCHIVE_WEEKS) if rng.random() < MISSED_WEEK_SHARE)
+    off.discard(ARCHIVE_WEEKS - 1)  # the newest week has runs
+    active = [w for w in range(ARCHIVE_WEEKS) if w not in off]
+    per_week = runs / len(active)
+    written = 0
+    for position, week in enumerate(active):
+        monday = LAST_DAY - timedelta(days=6 + 7 * (ARCHIVE_WEEKS - 1 - week))
+        due = round(per_week * (position + 1)) - written
+        for day in sorted(rng.sample(range(7), min(7, due))):
+            start = monday + timedelta(days=day, minutes=rng.randrange(0, 600))
+            (folder / f"{start:%Y-%m-%d-%H%M}.gpx").write_bytes(run_gpx(start, rng.uniform(5.0, 16.0) * 1000))
+            written += 1
+    (folder / "stridewise.toml").write_text('timezone = "UTC"\n')
+    return len(active)
+
+
+def first_batch(runs: int, jobs: int, root: Path) -> dict[str, float]:
+    logs, out = root / "logs", root / "out"
+    weeks_with_runs = make_archive_with_breaks(logs, runs)
+    files = sum(1 for p in logs.iterdir() if p.suffix == ".gpx")
+    began = time.perf_counter()
+    first_index: list[float] = []
+
+    def progress(step: BatchStep) -> None:
+        if step.stage == "render" and step.done == 1:
+            first_index.append(time.perf_counter() - began)
+
+    result = run_batch(logs, out / "reports", db=out / "s.sqlite3", jobs=jobs, progress=progress)
+    took = time.perf_counter() - began
+    written = [p for p in (out / "reports").iterdir() if not p.name.startswith(".")]
+    return {"runs": files, "weeks_with_runs": weeks_with_runs, "calendar_weeks": ARCHIVE_WEEKS,
+            "rendered": len(result.rendered), "files": len(written),
+            "megabytes": sum(p.stat().st_size for p in written) / 1e6, "first_s": took,
+            "index_after_s": first_index[0] if first_index else float("nan"),
+            "per_week_s": took / max(1, len(result.rendered))}
+
+
 def timed(action: object) -> float:
     began = time.perf_counter()
     action()  # type: ignore[operator]
@@ -91,7 +149,16 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--first", action="store_true", help="time the first batch over a 10-year archive")
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
+    if args.first:
+        with tempfile.TemporaryDirectory() as scratch:
+            row = first_batch(args.runs, args.jobs, Path(scratch))
+        for key, value in row.items():
+            print(f"{key:>16}: {value:.2f}" if isinstance(value, float) else f"{key:>16}: {value}")
+        return 0
     with tempfile.TemporaryDirectory() as scratch:
         rows = [bench(size, args.repeat, Path(scratch)) for size in args.sizes]
     print(f"{'runs':>6} {'first batch s':>14} {'no-change s':>12} {'one new file s':>15}")

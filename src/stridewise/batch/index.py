@@ -111,7 +111,8 @@ def spark_bars(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], units: U
     top = float(last[sc.RUN_DISTANCE_M].max()) if not last.empty else 0.0
     slot = SPARK_WIDTH / SPARK_WEEKS
     bars = []
-    for position, (week, row) in enumerate(last.iterrows()):
+    offset = SPARK_WEEKS - len(last)  # the newest week always sits at the right edge
+    for position, (week, row) in enumerate(last.iterrows(), start=offset):
         distance_m = float(row[sc.RUN_DISTANCE_M])
         height = max(1.0, (SPARK_HEIGHT - 2) * distance_m / top) if top > 0 and distance_m > 0 else 1.0
         state = rendered.get(str(week))
