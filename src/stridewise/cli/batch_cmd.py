@@ -160,11 +160,10 @@ class _ProgressBars:
         if step.stage != self._stage:
             self.close()
             self._bar = typer.progressbar(length=step.total, label=self._LABELS.get(step.stage, step.stage),
-                                          file=sys.stderr, show_pos=True, show_eta=True,
-                                          item_show_func=lambda item: item)
+                                          file=sys.stderr, show_pos=True, show_eta=True)
             self._bar.__enter__()
             self._stage, self._done = step.stage, 0
-        self._bar.update(step.done - self._done, step.item)
+        self._bar.update(step.done - self._done)
         self._done = step.done
         if step.done >= step.total:
             self.close()
