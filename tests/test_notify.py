@@ -12,6 +12,7 @@ distance (21 km) is below W31's, so the spike is its only flag at or above eleva
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,11 @@ from typer.testing import CliRunner
 from batch_logs import make_logs, write_run
 from receivers import free_port, json_receiver, smtp_receiver
 from stridewise.batch import NOTIFY_ENV, notify_settings
+from stridewise.batch.notify import flag_key, message
 from stridewise.cli import app
 from stridewise.config import NotifyConfig, parse_config
 from stridewise.errors import ConfigError
-from stridewise.risk import Severity
+from stridewise.risk import Evidence, Flag, Severity
 
 runner = CliRunner()
 SPIKE_DAY = 7 * 4 + 6  # Sunday of the fifth week, 2026-W32
@@ -152,3 +154,23 @@ def test_config_urls_and_report_url_are_used_without_a_flag(tmp_path: Path) -> N
                                               'report_url = "https://example.org/runs/"\n')
         assert _batch(tmp_path, logs)[0] == 0
     assert received.messages[0]["body"].endswith("\nReport: https://example.org/runs/report-2026-W32.html")
+
+
+def _flag(rule: str, severity: Severity, day: int, message: str, **subject: object) -> Flag:
+    return Flag(rule, severity, Evidence.COHORT, "2026-W32", date(2026, 8, day), 1.0, 1.0, message, "advice",
+                "source", **subject)  # type: ignore[arg-type]
+
+
+def test_one_message_per_week_names_the_athlete_the_verdict_and_every_new_flag() -> None:
+    shoe = _flag("shoe_wear", Severity.ELEVATED, 9, "Your Pegasus 40 have 810 km on them.", shoe="Pegasus 40")
+    spike = _flag("single_run_spike", Severity.HIGH, 8, "Your 30.0 km run was 2.50 x.", activity_id=7)
+    week = _flag("monotony", Severity.INFO, 9, "Monotony reached 2.4.")
+    title, body = message("2026-W32", [shoe, spike, week], [shoe, spike], "/r/report-2026-W32.html", athlete="ana")
+    assert title == "stridewise ana 2026-W32: high flag"
+    assert body.splitlines() == ["Verdict for 2026-W32: High: Your 30.0 km run was 2.50 x. (+2 more)",
+                                 "New (high): Your 30.0 km run was 2.50 x.",
+                                 "New (elevated): Your Pegasus 40 have 810 km on them.",
+                                 "Report: /r/report-2026-W32.html"]
+    assert [flag_key(f) for f in (shoe, spike, week)] == [("shoe_wear", "2026-W32", "Pegasus 40"),
+                                                           ("single_run_spike", "2026-W32", "7"),
+                                                           ("monotony", "2026-W32", "")]

@@ -113,7 +113,7 @@ def flag_key(flag: Flag) -> FlagKey:
 
 
 def notify(store: Store, settings: NotifySettings, flags: Sequence[Flag] | None, *, newest_week: str | None,
-           report_dir: Path, send: Sender | None = None) -> NotifyOutcome:
+           report_dir: Path, athlete: str | None = None, send: Sender | None = None) -> NotifyOutcome:
     """Retry failed messages, then send each destination the new flags (``flags`` None: retries only)."""
     send = send or send_apprise
     outcome = NotifyOutcome()
@@ -141,7 +141,7 @@ def notify(store: Store, settings: NotifySettings, flags: Sequence[Flag] | None,
                and flag_key(f) not in known]
         for week in sorted({f.week for f in new}):
             of_week = [f for f in new if f.week == week]
-            title, body = message(week, flags, of_week, _link(settings, report_dir, week))
+            title, body = message(week, flags, of_week, _link(settings, report_dir, week), athlete=athlete)
             severity = max((f.severity for f in of_week), key=lambda s: s.rank)
             failure = send(url, title, body, severity)
             store.record_notification(destination, [flag_key(f) for f in of_week], title=title, body=body,
@@ -150,14 +150,16 @@ def notify(store: Store, settings: NotifySettings, flags: Sequence[Flag] | None,
     return outcome
 
 
-def message(week: str, all_flags: Sequence[Flag], new: Sequence[Flag], link: str) -> tuple[str, str]:
+def message(week: str, all_flags: Sequence[Flag], new: Sequence[Flag], link: str, *,
+            athlete: str | None = None) -> tuple[str, str]:
     """Title and body: the week's verdict, each new flag's sentence, and where the report is."""
     of_week = sorted((f for f in all_flags if f.week == week), key=lambda f: (-f.severity.rank, f.day, f.rule))
     top = of_week[0].severity if of_week else Severity.INFO
     lines = [f"Verdict for {week}: {verdict([f.to_json() for f in of_week])}"]
     lines += [f"New ({f.severity.value}): {f.message}" for f in sorted(new, key=lambda f: (f.day, f.rule))]
     lines.append(f"Report: {link}")
-    return f"stridewise {week}: {top.value} flag", "\n".join(lines)
+    who = f" {athlete}" if athlete else ""
+    return f"stridewise{who} {week}: {top.value} flag", "\n".join(lines)
 
 
 def _link(settings: NotifySettings, report_dir: Path, week: str) -> str:

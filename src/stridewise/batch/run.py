@@ -98,14 +98,15 @@ def _digest(value: object) -> str:
 
 def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config_path: Path | None = None,
               jobs: int | None = None, weeks: int = 16, units: Units = "km", since: str | None = None,
-              notify_urls: Sequence[str] = (), notify_on: str | None = None,
+              notify_urls: Sequence[str] = (), notify_on: str | None = None, athlete: str | None = None,
               progress: BatchCallback | None = None) -> BatchResult:
     """Ingest ``log_dir`` and bring ``report_dir`` up to date. Raises LockHeldError if another run holds it.
 
     ``since``: render weekly reports from this ISO week on (older weeks still count in the history). Weeks are
     rendered newest first, in parallel over ``jobs`` processes where the platform forks (Linux).
     ``notify_urls``, ``notify_on``: the --notify and --notify-on flags; ``$STRIDEWISE_NOTIFY`` and the config's
-    ``[notify]`` table apply when they are not given. Notifications go out after the reports are written.
+    ``[notify]`` table apply when they are not given. Notifications go out after the reports are written;
+    ``athlete`` (athletes mode) is named in their title.
     """
     with batch_lock(report_dir) as previous:
         stale = remove_stale_temp_files(report_dir)
@@ -144,7 +145,7 @@ def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config
             with Store(db or default_db_path()) as store:
                 newest = _newest_week_with_runs(log) if log is not None else None
                 result.notified = notify(store, settings_notify, log.flags if log is not None else None,
-                                         newest_week=newest, report_dir=report_dir)
+                                         newest_week=newest, report_dir=report_dir, athlete=athlete)
         _write_problems(report_dir, result)
         _fill_latest(result, manifest)
         return result
@@ -215,7 +216,8 @@ def _render_changed(log: TrainingLog, result: BatchResult, manifest: dict[str, A
     candidates = _candidate_weeks(log, everything=not (same_settings and known), ingested=result.ingest)
     candidates = [w for w in candidates if since is None or w >= since]
     manifest["settings"] = settings
-    manifest["weeks"] = known = {w: state for w, state in known.items() if w in set(_weeks_with_runs(log))}
+    with_runs = set(_weeks_with_runs(log))
+    manifest["weeks"] = known = {w: state for w, state in known.items() if w in with_runs}
     todo: list[str] = []
     for week in candidates:  # a week the last run rendered is compared first; a new week is simply rendered
         files_exist = all((result.report_dir / f"report-{week}.{kind}").is_file() for kind in ("html", "png", "json"))

@@ -104,7 +104,7 @@ def batch(
             for folder in athlete_folders(log_dir):
                 if progress is not None:
                     typer.echo(f"{folder.name}:", err=True)
-                results.append((folder.name, run_batch(folder, out / folder.name,
+                results.append((folder.name, run_batch(folder, out / folder.name, athlete=folder.name,
                                                        db=out / folder.name / ATHLETE_DB_NAME, **options)))
             write_athletes_index(out, results)
         else:
