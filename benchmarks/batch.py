@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -95,24 +96,34 @@ def make_archive_with_breaks(folder: Path, runs: int) -> int:
     return len(active)
 
 
-def first_batch(runs: int, jobs: int, root: Path) -> dict[str, float]:
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the render workers): what the work costs on a machine
+    shared with other jobs, where wall-clock time depends on the load."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def first_batch(runs: int, jobs: int, root: Path, since: str | None = None) -> dict[str, float]:
     logs, out = root / "logs", root / "out"
     weeks_with_runs = make_archive_with_breaks(logs, runs)
     files = sum(1 for p in logs.iterdir() if p.suffix == ".gpx")
-    began = time.perf_counter()
-    first_index: list[float] = []
+    began, cpu_began = time.perf_counter(), cpu_seconds()
+    marks: dict[str, float] = {}
 
     def progress(step: BatchStep) -> None:
         if step.stage == "render" and step.done == 1:
-            first_index.append(time.perf_counter() - began)
+            marks["index_after_s"] = time.perf_counter() - began
+            marks["cpu_before_render_s"] = cpu_seconds() - cpu_began  # jobs=1: ingest, history, first week
 
-    result = run_batch(logs, out / "reports", db=out / "s.sqlite3", jobs=jobs, progress=progress)
+    result = run_batch(logs, out / "reports", db=out / "s.sqlite3", jobs=jobs, progress=progress, since=since)
     took = time.perf_counter() - began
     written = [p for p in (out / "reports").iterdir() if not p.name.startswith(".")]
     return {"runs": files, "weeks_with_runs": weeks_with_runs, "calendar_weeks": ARCHIVE_WEEKS,
             "rendered": len(result.rendered), "files": len(written),
             "megabytes": sum(p.stat().st_size for p in written) / 1e6, "first_s": took,
-            "index_after_s": first_index[0] if first_index else float("nan"),
+            "index_after_s": marks.get("index_after_s", float("nan")),
+            "cpu_s": cpu_seconds() - cpu_began,
+            "cpu_before_render_s": marks.get("cpu_before_render_s", float("nan")),
             "per_week_s": took / max(1, len(result.rendered))}
 
 
@@ -152,10 +163,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--first", action="store_true", help="time the first batch over a 10-year archive")
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--since", help="with --first: render only from this ISO week on (to time a sample)")
     args = parser.parse_args(argv)
     if args.first:
         with tempfile.TemporaryDirectory() as scratch:
-            row = first_batch(args.runs, args.jobs, Path(scratch))
+            row = first_batch(args.runs, args.jobs, Path(scratch), args.since)
         for key, value in row.items():
             print(f"{key:>16}: {value:.2f}" if isinstance(value, float) else f"{key:>16}: {value}")
         return 0
