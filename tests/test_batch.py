@@ -169,3 +169,18 @@ def test_athletes_each_get_their_own_store_and_reports_and_an_index(tmp_path: Pa
         "report-2026-W28.json", "report-2026-W29.json"]
     index = (tmp_path / "reports" / "index.html").read_text()
     assert 'href="./ana/latest.html"' in index and 'href="./ben/index.html"' in index
+
+
+def test_schedule_writes_in_the_store_and_config_the_shell_names_in_environment_variables(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    logs = make_logs(tmp_path, weeks=1)
+    monkeypatch.setenv("STRIDEWISE_DB", str(tmp_path / "mine.sqlite3"))
+    monkeypatch.setenv("STRIDEWISE_CONFIG", str(logs / "stridewise.toml"))
+    monkeypatch.setenv("STRIDEWISE_NOTIFY", "ntfy://secret-topic")
+    result = runner.invoke(app, ["schedule", str(logs), "--out", str(tmp_path / "reports"), "--systemd"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# $STRIDEWISE_NOTIFY is not set under cron or systemd: put the URLs in "
+                                    "[notify] urls of the config\n")
+    assert (f"batch {logs} --out {tmp_path / 'reports'} --db {tmp_path / 'mine.sqlite3'} "
+            f"--config {logs / 'stridewise.toml'}\n") in result.stdout
+    assert "secret-topic" not in result.stdout
