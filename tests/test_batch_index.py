@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 from typer.testing import CliRunner
 
-from batch_logs import make_logs
+from batch_logs import FIRST_MONDAY, make_logs
+from builders import straight_run, tcx
 from stridewise.batch import AthleteSummary, BatchStep, render_athletes_index, run_batch
 from stridewise.cli import app
 
@@ -51,6 +53,8 @@ def _parse(page: str) -> _Table:
 
 def test_a_first_batch_renders_only_weeks_with_runs_newest_first_and_writes_the_index_at_once(tmp_path: Path) -> None:
     logs = make_logs(tmp_path, weeks=6, skip=(2, 3, 4))  # runs in W28, W29 and W33; none in W30-W32
+    ride = straight_run(FIRST_MONDAY + timedelta(days=7 * 3 + 2), distance_m=30_000, pace_s_per_km=120)
+    (logs / "ride.tcx").write_bytes(tcx(ride, sport="Biking"))  # W31 holds a bike ride, still no run
     reports = tmp_path / "reports"
     seen: list[tuple[str | None, bool, bool]] = []
 

@@ -163,7 +163,8 @@ def message(week: str, all_flags: Sequence[Flag], new: Sequence[Flag], link: str
 
 
 def _link(settings: NotifySettings, report_dir: Path, week: str) -> str:
-    name = f"report-{week}.html"
+    """The week's report, or the index when the week has none (no runs in it, or before --since)."""
+    name = f"report-{week}.html" if (report_dir / f"report-{week}.html").is_file() else "index.html"
     if settings.report_url:
         return settings.report_url.rstrip("/") + "/" + name
     return str(report_dir.resolve() / name)

@@ -165,10 +165,10 @@ def _newest_week_with_runs(log: TrainingLog) -> str | None:
 
 
 def _weeks_with_runs(log: TrainingLog) -> list[str]:
-    """Weeks with at least one counted run, or with a flag; newest first."""
-    with_runs = {str(w) for w in log.weekly.index[log.weekly[sc.RUNS] > 0]}
-    flagged = {f.week for f in log.flags} & {str(w) for w in log.weekly.index}
-    return sorted(with_runs | flagged, reverse=True)
+    """Weeks with at least one counted run, newest first: the only weeks that get a report. (A week without runs
+    can still hold a flag, such as the load ratio of the Monday after a long run; the index lists it as a week
+    without runs, and a message about it points to the index.)"""
+    return sorted((str(w) for w in log.weekly.index[log.weekly[sc.RUNS] > 0]), reverse=True)
 
 
 def _write_problems(report_dir: Path, result: BatchResult) -> None:
