@@ -16,9 +16,9 @@ from urllib.parse import quote
 import jinja2
 import pandas as pd
 
+from stridewise.atomic import write_atomic
 from stridewise.report.build import TEMPLATES
 from stridewise.report.units import Units, distance_in, distance_label
-from stridewise.report.write import write_atomic
 from stridewise.series import columns as sc
 from stridewise.version import __version__
 

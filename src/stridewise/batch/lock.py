@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from stridewise.atomic import TEMP_GLOB
 from stridewise.errors import LockHeldError
 
 try:
@@ -23,7 +24,8 @@ except ImportError:  # Windows: no flock; batches are not serialised there (docs
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME: Final = ".stridewise-batch.lock"
-# The files a batch writes through write_atomic (".<name>.<random>.tmp"): only these are ours to remove.
+# The files a batch writes through write_atomic (".<name>.<random>.tmp"): only these are ours to remove (a
+# report written into the same folder by `stridewise report` uses ".report-" too: it is the same file either way).
 _OWN_TEMP_PREFIXES: Final = (".report-", ".index.html.", ".latest.html.", ".problems.json.", ".stridewise-batch.json.")
 
 
@@ -55,7 +57,7 @@ def batch_lock(report_dir: Path) -> Iterator[str | None]:
 def remove_stale_temp_files(report_dir: Path) -> list[Path]:
     """Delete the half-written files a killed batch left in ``report_dir``. Call only while holding the lock."""
     removed = []
-    for path in report_dir.glob(".*.tmp"):
+    for path in report_dir.glob(TEMP_GLOB):
         if path.name.startswith(_OWN_TEMP_PREFIXES) and path.is_file():
             path.unlink(missing_ok=True)
             removed.append(path)

@@ -25,6 +25,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from stridewise.atomic import write_atomic
 from stridewise.batch.index import WeekState, render_index, write_index_files
 from stridewise.batch.lock import batch_lock, remove_stale_temp_files
 from stridewise.batch.notify import NotifyOutcome, check_urls, destination_id, notify, notify_settings
@@ -34,7 +35,6 @@ from stridewise.log import TrainingLog, build_log
 from stridewise.report import build_report, write_report
 from stridewise.report.build import report_data
 from stridewise.report.units import Units
-from stridewise.report.write import write_atomic
 from stridewise.series import columns as sc
 from stridewise.store import Store, default_db_path
 from stridewise.version import __version__

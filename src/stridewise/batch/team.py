@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from stridewise.atomic import write_atomic
 from stridewise.batch.index import AthleteSummary, render_athletes_index
 from stridewise.batch.run import BatchResult
 from stridewise.errors import StridewiseError
-from stridewise.report.write import write_atomic
 
 ATHLETE_DB_NAME: Final = "stridewise.sqlite3"
 
