@@ -174,3 +174,14 @@ def test_one_message_per_week_names_the_athlete_the_verdict_and_every_new_flag()
     assert [flag_key(f) for f in (shoe, spike, week)] == [("shoe_wear", "2026-W32", "Pegasus 40"),
                                                            ("single_run_spike", "2026-W32", "7"),
                                                            ("monotony", "2026-W32", "")]
+
+
+def test_a_url_apprise_cannot_use_in_the_config_is_a_config_error_naming_only_its_scheme(tmp_path: Path) -> None:
+    logs = make_logs(tmp_path, weeks=1)
+    (logs / "stridewise.toml").write_text('[notify]\nurls = ["nosuch://user:pw@host/topic"]\n')
+    result = runner.invoke(app, ["batch", str(logs), "--out", str(tmp_path / "reports"), "--db",
+                                 str(tmp_path / "s.sqlite3")])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: [notify] urls: nosuch://... is not a notify URL Apprise understands (see "
+                             "docs/scheduling.md, e.g. ntfy://my-topic or mailtos://...)\n")
+    assert not (tmp_path / "s.sqlite3").exists()  # nothing ran

@@ -72,3 +72,18 @@ class LockHeldError(StridewiseError):
         self.path = path
         self.holder = holder
         super().__init__(f"another batch is running on {path.parent} ({holder}); try again when it has finished")
+
+
+class NotifyError(ConfigError):
+    """A notify URL (``--notify``, ``$STRIDEWISE_NOTIFY`` or ``[notify] urls``) that Apprise does not understand.
+
+    The message names the URL's scheme only: the rest may hold a password or a private topic.
+    """
+
+    def __init__(self, url: str, origin: str) -> None:
+        self.url = url
+        self.origin = origin
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        shown = f"{scheme}://..." if scheme else "a URL without a scheme"
+        super().__init__(f"{origin}: {shown} is not a notify URL Apprise understands (see docs/scheduling.md, e.g. "
+                         "ntfy://my-topic or mailtos://...)")

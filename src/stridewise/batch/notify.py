@@ -21,7 +21,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from stridewise.config import NotifyConfig
-from stridewise.errors import StridewiseError
+from stridewise.errors import NotifyError
 from stridewise.risk import Flag, Severity
 from stridewise.store import Store
 from stridewise.store.notified import FlagKey
@@ -34,17 +34,6 @@ DEFAULT_NOTIFY_ON: Final = Severity.ELEVATED
 
 # A sender: (url, title, body, severity) -> None when delivered, else the one-line reason it was not.
 Sender = Callable[[str, str, str, Severity], "str | None"]
-
-
-class NotifyError(StridewiseError):
-    """A notify URL that Apprise does not understand."""
-
-    def __init__(self, url: str, origin: str) -> None:
-        self.url = url
-        self.origin = origin
-        scheme = urlsplit(url).scheme or url.split(":", 1)[0]
-        super().__init__(f"{origin}: {scheme + '://...' if scheme else repr(url)} is not a notify URL Apprise "
-                         "understands (see docs/scheduling.md, e.g. ntfy://my-topic or mailtos://...)")
 
 
 @dataclass(frozen=True)

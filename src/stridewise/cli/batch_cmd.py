@@ -55,8 +55,10 @@ def check_since(since: str | None) -> None:
 
 
 def check_notify(urls: list[str] | None) -> None:
-    from stridewise.batch import NotifyError, NotifySettings
+    """A --notify URL Apprise cannot use is a usage error (exit 2); in the config it is a config error (exit 1)."""
+    from stridewise.batch import NotifySettings
     from stridewise.batch.notify import check_urls
+    from stridewise.errors import NotifyError
 
     try:
         check_urls(NotifySettings(tuple(urls or ())))
