@@ -18,8 +18,8 @@ import pandas as pd
 
 from stridewise.atomic import write_atomic
 from stridewise.report.build import TEMPLATES
-from stridewise.report.units import Units, distance_in, distance_label
 from stridewise.series import columns as sc
+from stridewise.units import Units, distance_text
 from stridewise.version import __version__
 
 # Weeks in the bar chart at the top of the index: half a year shows a training block and the break before it.
@@ -67,7 +67,7 @@ def week_rows(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], units: Un
         state = rendered.get(label)
         rows.append({
             "kind": "week", "label": label, "runs": runs,
-            "distance": f"{distance_in(distance_m, units):.1f} {distance_label(units)}",
+            "distance": distance_text(distance_m, units),
             "change": _change_text(row[sc.DISTANCE_CHANGE_VS_PREV_WEEK], previous_runs, gap),
             "bar_pct": round(100 * distance_m / top) if top > 0 else 0,
             "href": relative_href(f"report-{label}.html") if state else None,
@@ -119,8 +119,7 @@ def spark_bars(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], units: U
         bars.append({"x": round(position * slot + 1, 1), "y": round(SPARK_HEIGHT - height, 1),
                      "width": round(slot - 2, 1), "height": round(height, 1),
                      "severity": (state.severity if state else "none") if row[sc.RUNS] > 0 else "empty",
-                     "title": f"{week}: {distance_in(distance_m, units):.1f} {distance_label(units)}, "
-                              f"{int(row[sc.RUNS])} run(s)"})
+                     "title": f"{week}: {distance_text(distance_m, units)}, {int(row[sc.RUNS])} run(s)"})
     return {"width": SPARK_WIDTH, "height": SPARK_HEIGHT, "bars": bars,
             "caption": (f"Distance per week, {last.index[0]} to {last.index[-1]}" if not last.empty else "")}
 

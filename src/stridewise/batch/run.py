@@ -18,7 +18,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -34,9 +34,9 @@ from stridewise.ingest import IngestReport, Progress, ingest
 from stridewise.log import TrainingLog, build_log
 from stridewise.report import build_report, write_report
 from stridewise.report.build import report_data
-from stridewise.report.units import Units
 from stridewise.series import columns as sc
 from stridewise.store import Store, default_db_path
+from stridewise.units import Units
 from stridewise.version import __version__
 from stridewise.weeks import week_label
 
@@ -97,11 +97,12 @@ def _digest(value: object) -> str:
 
 
 def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config_path: Path | None = None,
-              jobs: int | None = None, weeks: int = 16, units: Units = "km", since: str | None = None,
+              jobs: int | None = None, weeks: int = 16, units: Units | None = None, since: str | None = None,
               notify_urls: Sequence[str] = (), notify_on: str | None = None, athlete: str | None = None,
               progress: BatchCallback | None = None) -> BatchResult:
     """Ingest ``log_dir`` and bring ``report_dir`` up to date. Raises LockHeldError if another run holds it.
 
+    ``units``: distances in the reports, the index and the flags' sentences (default: the config's, else km).
     ``since``: render weekly reports from this ISO week on (older weeks still count in the history). Weeks are
     rendered newest first, in parallel over ``jobs`` processes where the platform forks (Linux).
     ``notify_urls``, ``notify_on``: the --notify and --notify-on flags; ``$STRIDEWISE_NOTIFY`` and the config's
@@ -111,6 +112,9 @@ def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config
     with batch_lock(report_dir) as previous:
         stale = remove_stale_temp_files(report_dir)
         config = load_config(config_path, [log_dir])
+        if units is not None:  # --units over the config's units (flag messages are worded in them too)
+            config = replace(config, units=units)
+        units = config.units
         settings_notify = notify_settings(notify_urls, notify_on, config.notify)
         check_urls(settings_notify)
         with Store(db or default_db_path()) as store:

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import typer
 
-from stridewise.cli.common import EXIT_FLAGGED, ConfigOption, DbOption, JobsOption
-from stridewise.cli.report_cmd import UnitsChoice
+from stridewise.cli.common import EXIT_FLAGGED, ConfigOption, DbOption, JobsOption, UnitsOption
 from stridewise.cli.risk_cmd import FailOn
 from stridewise.errors import UsageError
 
@@ -33,7 +32,6 @@ OutDir = Annotated[Path, typer.Option("--out", help="Folder for the reports (ind
 AthletesOption = Annotated[bool, typer.Option("--athletes", help="Each subfolder of LOG_DIR is one athlete, with "
                                                                  "its own store, config and report folder.")]
 WeeksOption = Annotated[int, typer.Option("--weeks", min=4, max=260, help="Weeks shown in each report's charts.")]
-UnitsOption = Annotated[UnitsChoice, typer.Option("--units", help="Distances in km or mi.")]
 FailOnOption = Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 3 when the latest week has a flag at "
                                                                        "or above this severity.")]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Render weekly reports from this ISO week on, e.g. "
@@ -71,7 +69,7 @@ def batch(
     out: OutDir,
     athletes: AthletesOption = False,
     weeks: WeeksOption = 16,
-    units: UnitsOption = UnitsChoice.km,
+    units: UnitsOption = None,
     fail_on: FailOnOption = None,
     since: SinceOption = None,
     notify: NotifyOption = None,
@@ -97,8 +95,8 @@ def batch(
     check_since(since)
     check_notify(notify)
     progress = _ProgressBars() if sys.stderr.isatty() else None
-    options: dict[str, Any] = {"config_path": config, "jobs": jobs, "weeks": weeks, "units": units.value,
-                               "since": since, "notify_urls": notify or (),
+    options: dict[str, Any] = {"config_path": config, "jobs": jobs, "weeks": weeks,
+                               "units": units.value if units else None, "since": since, "notify_urls": notify or (),
                                "notify_on": notify_on.value if notify_on else None, "progress": progress}
     results: list[tuple[str, BatchResult]] = []
     try:

@@ -19,13 +19,11 @@ from stridewise.cli.batch_cmd import (
     NotifyOption,
     OutDir,
     SinceOption,
-    UnitsOption,
     WeeksOption,
     check_notify,
     check_since,
 )
-from stridewise.cli.common import ConfigOption, DbOption, JobsOption
-from stridewise.cli.report_cmd import UnitsChoice
+from stridewise.cli.common import ConfigOption, DbOption, JobsOption, UnitsOption
 
 # The environment variables an interactive shell may set that cron and systemd do not pass on: their values are
 # written into the line, so that the nightly run uses the same store and config as the runner's own commands.
@@ -40,7 +38,7 @@ def schedule(
     at: Annotated[str, typer.Option("--at", help="Time of day, HH:MM.")] = "03:15",
     athletes: AthletesOption = False,
     weeks: WeeksOption = 16,
-    units: UnitsOption = UnitsChoice.km,
+    units: UnitsOption = None,
     fail_on: FailOnOption = None,
     since: SinceOption = None,
     notify: NotifyOption = None,
@@ -70,7 +68,7 @@ def schedule(
     args = [executable, "batch", str(log_dir), "--out", str(out)]
     args += ["--athletes"] if athletes else []
     args += ["--weeks", str(weeks)] if weeks != 16 else []
-    args += ["--units", units.value] if units != UnitsChoice.km else []
+    args += ["--units", units.value] if units else []
     args += ["--fail-on", fail_on.value] if fail_on else []
     args += ["--since", since] if since else []
     for url in notify or []:
