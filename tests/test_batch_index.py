@@ -71,8 +71,10 @@ def test_a_first_batch_renders_only_weeks_with_runs_newest_first_and_writes_the_
         "report-2026-W28.html", "report-2026-W29.html", "report-2026-W33.html"]
     table = _parse((reports / "index.html").read_text())
     week_mi = f"{28 / KM_PER_MI:.1f} mi"  # 8 + 8 + 12 km a week = 17.4 mi
-    # W33 against the mean of W29-W32 (28, 0, 0, 0 km = 7 km): 28 / 7 - 1 = +300%, over the +30% limit
-    back = "Elevated: You ran 28.0 km in 2026-W33, 300% more than the mean of the previous 4 weeks (7.0 km)."
+    # The return after the break: no run from Sun 19 Jul to Tue 11 Aug (22 days between them); 28 km in W33 against
+    # 14 km a week before the break (W26-W29: 0, 0, 28, 28 km) is 2.00 x, high from 2 x; in miles, as asked.
+    back = (f"High: Week 1 back after 22 days without running: {week_mi} in 2026-W33 against {14 / KM_PER_MI:.1f} mi "
+            "a week before the break (2.00 x)")
     assert table.rows[1][4].startswith(back)
     table.rows[1][4] = back
     assert table.rows == [
