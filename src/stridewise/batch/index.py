@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
-import jinja2
 import pandas as pd
 
 from stridewise.atomic import write_atomic
-from stridewise.report.build import TEMPLATES
+from stridewise.report.pages import render_page
 from stridewise.series import columns as sc
 from stridewise.units import Units, distance_text
 from stridewise.version import __version__
@@ -124,11 +123,6 @@ def spark_bars(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], units: U
             "caption": (f"Distance per week, {last.index[0]} to {last.index[-1]}" if not last.empty else "")}
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                              autoescape=jinja2.select_autoescape(["html", "j2"]))
-
-
 def render_index(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], *, units: Units, last_run: date | None,
                  since: str | None = None) -> str:
     """The report folder's index.html: a bar chart of the last weeks and every week, newest first."""
@@ -136,7 +130,7 @@ def render_index(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], *, uni
     with_runs = sum(1 for r in rows if r["kind"] == "week")
     subtitle = (f"{with_runs} weeks with runs, newest first; last run {last_run:%a %d %b %Y}" if last_run
                 else "No runs recorded yet.")
-    return _environment().get_template("index.html.j2").render(
+    return render_page("index.html.j2",
         title="stridewise weekly reports", subtitle=subtitle, rows=rows, spark=spark_bars(weekly, rendered, units),
         athletes=None, version=__version__)
 
@@ -158,7 +152,7 @@ def render_athletes_index(athletes: Sequence[AthleteSummary]) -> str:
              "severity": a.severity if a.latest_week else "none",
              "last_run": f"{a.last_run:%a %d %b %Y}" if a.last_run else "never"}
             for a in sorted(athletes, key=lambda a: a.name)]
-    return _environment().get_template("index.html.j2").render(
+    return render_page("index.html.j2",
         title="stridewise: athletes", subtitle=f"{len(rows)} athletes, each with their latest week", rows=[],
         spark=None, athletes=rows, version=__version__)
 

@@ -32,7 +32,7 @@ from stridewise.batch.notify import NotifyOutcome, check_urls, destination_id, n
 from stridewise.config import load_config
 from stridewise.ingest import IngestReport, Progress, ingest
 from stridewise.log import TrainingLog, build_log
-from stridewise.report import build_report, write_report
+from stridewise.report import build_report, prepare, write_report
 from stridewise.report.build import report_data
 from stridewise.series import columns as sc
 from stridewise.store import Store, default_db_path
@@ -232,6 +232,8 @@ def _render_changed(log: TrainingLog, result: BatchResult, manifest: dict[str, A
             todo.append(week)
     index = _IndexWriter(log, result.report_dir, known, units=units, since=since)
     _WORKER_LOG = log
+    if todo:
+        prepare()  # matplotlib, fonts and templates set up once, before the fork: every worker starts with them
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     try:
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
