@@ -19,6 +19,7 @@ from stridewise.metrics.refresh import refresh_metrics
 from stridewise.parsers import PARSER_VERSION
 from stridewise.sources import MEMBER_SEPARATOR, Archive, Problem, SourceFile, discover
 from stridewise.store import Store
+from stridewise.surface import match_runs
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class IngestReport:
     runs_added: int = 0
     duplicates: int = 0
     metrics_recomputed: int = 0
+    surfaces_matched: int = 0  # runs matched on the imported OpenStreetMap ways
     failures: list[Failure] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     added_starts_utc: list[datetime] = field(default_factory=list)  # start of every activity added or re-read
@@ -112,6 +114,7 @@ def ingest(paths: Iterable[Path], store: Store, *, jobs: int | None = None,
         store.record_archive(archive.key, archive.size, archive.mtime_ns, PARSER_VERSION)
     report.metrics_recomputed = refresh_metrics(store, settings)
     report.duplicates = store.resolve_duplicates()
+    report.surfaces_matched = match_runs(store)  # new runs on an imported map (none while no map is imported)
     return report
 
 

@@ -25,6 +25,7 @@ from stridewise.errors import StoreError
 from stridewise.model import Activity
 from stridewise.store.codec import decode_stream, encode_stream
 from stridewise.store.duplicates import Span, find_duplicates, same_shape
+from stridewise.store.maps import MapTables, mix_from_row
 from stridewise.store.notified import DDL as NOTIFIED_DDL
 from stridewise.store.notified import NotifiedFlags
 from stridewise.store.pain import PainEntry
@@ -91,6 +92,7 @@ class ActivityRecord:
     downhill_m: float | None
     steep_downhill_distance_m: float | None
     duplicate_reason: str | None = None  # why it is a copy of duplicate_of; None when it counts
+    surface_mix: dict[str, float] | None = None  # metres per map surface class; None: never matched on a map
 
     @property
     def is_run(self) -> bool:
@@ -104,7 +106,7 @@ def richness(activity: Activity) -> int:
     return _FORMAT_RICHNESS.get(activity.format, 0) + barometric + present
 
 
-class Store(NotifiedFlags):
+class Store(NotifiedFlags, MapTables):
     """Open (creating if needed) the store at ``path``."""
 
     def __init__(self, path: Path) -> None:
@@ -116,6 +118,7 @@ class Store(NotifiedFlags):
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._rebuild_changed_metrics_table()
             self._conn.executescript(DDL + NOTIFIED_DDL)
+            self._init_map_tables()
             self._check_schema()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(str(path), f"cannot open ({exc})") from exc
@@ -153,6 +156,8 @@ class Store(NotifiedFlags):
             self._conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         elif int(row[0]) > SCHEMA_VERSION:
             raise StoreError(str(self.path), f"written by a newer stridewise (schema {row[0]}); upgrade stridewise")
+        elif int(row[0]) < SCHEMA_VERSION:  # the DDL above has added what the older version lacked
+            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     # --- files -------------------------------------------------------------------------------------------
     def file_state(self, key: str) -> FileState | None:
@@ -292,13 +297,14 @@ class Store(NotifiedFlags):
         return {int(r[0]): str(r[1]) for r in rows}
 
     def fingerprint(self) -> str:
-        """Changes whenever anything a report depends on changes: files, activities, shoes, the pain journal."""
+        """Changes whenever anything a report depends on changes: files, activities, shoes, pain, map surfaces."""
         parts = [self._conn.execute(sql).fetchone() for sql in (
             "SELECT count(*), max(updated_utc), sum(size), sum(mtime_ns % 1000003) FROM files",
             "SELECT count(*), max(id), sum(COALESCE(duplicate_of, 0)) FROM activities",
             "SELECT count(*), group_concat(settings_key) FROM (SELECT DISTINCT settings_key FROM metrics)",
             "SELECT count(*), group_concat(shoe) FROM shoe_assignments",
             "SELECT count(*), max(id) FROM pain_entries",
+            "SELECT count(*), sum(road_m + 2 * unpaved_m + 3 * trail_m + 5 * track_m) FROM surface_mix",
         )]
         return repr(parts)
 
@@ -309,9 +315,11 @@ class Store(NotifiedFlags):
             "SELECT a.id, a.source, a.format, a.sport, a.sub_sport, a.sport_source, a.start_utc, a.utc_offset_s, "
             "a.device, a.name, a.gear, a.type_hint, a.altitude_source, a.device_distance_m, a.device_descent_m, "
             "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s, m.distance_source, "
-            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_distance_m, d.reason "
+            "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_distance_m, d.reason, "
+            "s.road_m, s.unpaved_m, s.trail_m, s.track_m, s.unknown_m "
             "FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id "
-            f"LEFT JOIN duplicate_reasons d ON d.activity_id = a.id {where} "
+            "LEFT JOIN duplicate_reasons d ON d.activity_id = a.id "
+            f"LEFT JOIN surface_mix s ON s.activity_id = a.id {where} "
             "ORDER BY a.start_utc, a.id").fetchall()
         return [_record(r) for r in rows]
 
@@ -342,4 +350,5 @@ def _record(row: tuple[Any, ...]) -> ActivityRecord:
     values = list(row)
     values[6] = datetime.fromisoformat(values[6])
     values[16] = json.loads(values[16])
+    values[26:] = [mix_from_row(values[26:])]
     return ActivityRecord(*values)

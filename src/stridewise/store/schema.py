@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+# Version 2 added the map tables (map_imports, map_segments, the map_rtree index or map_grid) and surface_mix.
+# The migration from 1 is the CREATE ... IF NOT EXISTS below: a version-1 store gains empty tables.
 # The metrics table holds derived data only: when its columns differ from these, it is dropped and rebuilt.
 METRICS_COLUMNS: Final = ("activity_id", "settings_key", "distance_m", "duration_s", "moving_time_s",
                           "distance_source", "ascent_m", "descent_m", "downhill_m", "steep_downhill_distance_m")
@@ -95,5 +97,38 @@ CREATE TABLE IF NOT EXISTS pain_entries (
     level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 10),
     location TEXT,
     note TEXT
+);
+
+-- OpenStreetMap extracts imported by `stridewise map import`; each replaced the ways inside its box.
+CREATE TABLE IF NOT EXISTS map_imports (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,                   -- the extract's file name
+    imported_utc TEXT NOT NULL,
+    min_lat REAL NOT NULL, min_lon REAL NOT NULL, max_lat REAL NOT NULL, max_lon REAL NOT NULL,
+    ways INTEGER NOT NULL,
+    segments INTEGER NOT NULL
+);
+
+-- One row per pair of consecutive nodes of a kept way; spatially indexed by map_rtree (or map_grid).
+CREATE TABLE IF NOT EXISTS map_segments (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES map_imports(id) ON DELETE CASCADE,
+    way_id INTEGER NOT NULL,
+    surface INTEGER NOT NULL,             -- index into store.maps.MIX_CLASSES
+    node_a INTEGER NOT NULL,              -- OSM node ids: ways sharing a node are connected
+    node_b INTEGER NOT NULL,
+    lat_a REAL NOT NULL, lon_a REAL NOT NULL, lat_b REAL NOT NULL, lon_b REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS map_segments_import ON map_segments (import_id);
+
+-- A run's distance per surface class as matched on the imported map (metres of its GPS track).
+CREATE TABLE IF NOT EXISTS surface_mix (
+    activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+    match_version INTEGER NOT NULL,
+    road_m REAL NOT NULL,
+    unpaved_m REAL NOT NULL,
+    trail_m REAL NOT NULL,
+    track_m REAL NOT NULL,
+    unknown_m REAL NOT NULL
 );
 """
