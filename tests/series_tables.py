@@ -19,13 +19,14 @@ PACE_S_PER_KM = 360.0
 
 
 def run(start: datetime, km: float, *, downhill_m: float = np.nan, steep_downhill_distance_m: float = np.nan,
-        surface: str | None = "road", duration_s: float | None = None) -> dict[str, Any]:
-    """One run row; ``start`` must be tz-aware."""
+        surface: str | None = "road", duration_s: float | None = None,
+        surface_mix: dict[str, float] | None = None) -> dict[str, Any]:
+    """One run row; ``start`` must be tz-aware. ``surface_mix``: the map's shares, when the map decided."""
     return {
         frames.START_UTC: start, frames.SPORT: "running", frames.SUB_SPORT: None, frames.IS_RUN: True,
         frames.DISTANCE_M: km * KM, frames.DURATION_S: km * PACE_S_PER_KM if duration_s is None else duration_s,
         frames.DOWNHILL_M: downhill_m, frames.STEEP_DOWNHILL_DISTANCE_M: steep_downhill_distance_m,
-        frames.SURFACE: surface,
+        frames.SURFACE: surface, frames.SURFACE_MIX: surface_mix,
     }
 
 

@@ -75,7 +75,19 @@ def test_distance_is_split_by_surface_and_a_missing_surface_counts_as_unknown() 
                         run(at(day, 18), 3, surface=None)])
     row = daily_series(activities, UTC).iloc[0]
     assert {s: row[c] for s, c in sc.SURFACE_DISTANCE_M.items()} == {
-        "road": 4 * KM, "trail": 10 * KM, "track": 0.0, "treadmill": 0.0, "mixed": 0.0, "unknown": 3 * KM}
+        "road": 4 * KM, "unpaved": 0.0, "trail": 10 * KM, "track": 0.0, "treadmill": 0.0, "mixed": 0.0,
+        "unknown": 3 * KM}
+
+
+def test_a_run_with_a_measured_map_mix_is_split_by_it() -> None:
+    day = date(2026, 6, 1)
+    mix = {"road": 0.5, "unpaved": 0.25, "trail": 0.15, "track": 0.0, "unknown": 0.1}
+    activities = table([run(at(day, 6), 10, surface="road", surface_mix=mix), run(at(day, 12), 4, surface="trail")])
+    row = daily_series(activities, UTC).iloc[0]
+    # 10 km split 5 / 2.5 / 1.5 / 0 / 1 by the mix, plus the 4 km trail run whole.
+    assert {s: row[c] for s, c in sc.SURFACE_DISTANCE_M.items()} == pytest.approx({
+        "road": 5 * KM, "unpaved": 2.5 * KM, "trail": 5.5 * KM, "track": 0.0, "treadmill": 0.0, "mixed": 0.0,
+        "unknown": 1 * KM})
 
 
 def test_an_unknown_surface_name_is_refused() -> None:

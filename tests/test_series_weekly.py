@@ -101,7 +101,7 @@ def test_downhill_share_leaves_out_runs_without_altitude_and_surface_shares_add_
     # W41: 25 km = 10 trail + 10 road + 5 treadmill.
     w41 = weekly.loc["2026-W41"]
     assert {s: w41[sc.SURFACE_SHARE[s]] for s in frames.SURFACES} == pytest.approx(
-        {"road": 0.4, "trail": 0.4, "track": 0.0, "treadmill": 0.2, "mixed": 0.0, "unknown": 0.0})
+        {"road": 0.4, "unpaved": 0.0, "trail": 0.4, "track": 0.0, "treadmill": 0.2, "mixed": 0.0, "unknown": 0.0})
     assert w41[sc.SURFACE_DISTANCE_M["trail"]] == 10 * KM
     assert np.isnan(weekly.loc["2026-W43", sc.SURFACE_SHARE["road"]])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -205,3 +206,18 @@ def test_matching_needs_two_positions() -> None:
 def test_runs_are_not_matched_while_no_map_is_imported(tmp_path: Path, fresh_store: Store) -> None:
     ingest([_write_runs(tmp_path / "runs")], fresh_store, jobs=1)
     assert match_runs(fresh_store) == 0
+
+
+def test_a_store_of_schema_1_gains_the_map_tables(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TABLE map_segments; DROP TABLE map_imports; DROP TABLE map_rtree; DROP TABLE surface_mix;"
+                       "UPDATE meta SET value = '1' WHERE key = 'schema_version';")
+    conn.close()
+    with Store(path) as store:
+        assert store.map_imports() == []
+        assert store.activities() == []
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    conn.close()

@@ -24,8 +24,9 @@ DESCENT_M: Final = "descent_m"  # NaN when the activity has no altitude
 DOWNHILL_M: Final = "downhill_m"  # distance at grade <= -5%; NaN when no altitude, 0 on a treadmill
 STEEP_DOWNHILL_DISTANCE_M: Final = "steep_downhill_distance_m"  # distance at grade <= -10%; same nulls
 DOWNHILL_SHARE: Final = "downhill_share"  # downhill_m / distance_m
-SURFACE: Final = "surface"  # road, trail, track, treadmill, mixed, unknown
-SURFACE_SOURCE: Final = "surface_source"
+SURFACE: Final = "surface"  # one of SURFACES
+SURFACE_SOURCE: Final = "surface_source"  # "map" when the map's measured mix decided
+SURFACE_MIX: Final = "surface_mix"  # dict class -> share of the distance when the map decided, else None
 SHOE: Final = "shoe"  # shoe name or None
 # Added by stridewise.load(): the start in the runner's zone, its calendar day, and how the shoe was decided.
 START_LOCAL: Final = "start_local"
@@ -34,10 +35,11 @@ SHOE_SOURCE: Final = "shoe_source"
 
 ACTIVITY_COLUMNS: Final[tuple[str, ...]] = (
     ID, START_UTC, SPORT, SUB_SPORT, IS_RUN, NAME, DISTANCE_M, DURATION_S, MOVING_TIME_S, ASCENT_M, DESCENT_M,
-    DOWNHILL_M, STEEP_DOWNHILL_DISTANCE_M, DOWNHILL_SHARE, SURFACE, SURFACE_SOURCE, SHOE,
+    DOWNHILL_M, STEEP_DOWNHILL_DISTANCE_M, DOWNHILL_SHARE, SURFACE, SURFACE_SOURCE, SURFACE_MIX, SHOE,
 )
 
-SURFACES: Final[tuple[str, ...]] = ("road", "trail", "track", "treadmill", "mixed", "unknown")
+# "unpaved": gravel, fine gravel, compacted (from the map, or a config rule).
+SURFACES: Final[tuple[str, ...]] = ("road", "unpaved", "trail", "track", "treadmill", "mixed", "unknown")
 
 
 def local_time(start_utc: datetime, zone: tzinfo) -> datetime:

@@ -23,6 +23,18 @@ def _share(part: float | None, whole: float | None) -> float | None:
     return None if part is None or not whole else round(part / whole, 4)
 
 
+def surface_mix(metres: Mapping[str, float] | None) -> dict[str, float] | None:
+    """Shares of the run's GPS distance per map class (summing to 1), or None when it was never matched."""
+    total = sum(metres.values()) if metres else 0.0
+    if not metres or total <= 0:
+        return None
+    shares = {name: round(value / total, 4) for name, value in metres.items()}
+    # Rounding can leave the sum a few 1e-4 off 1: settle the difference on the largest share.
+    largest = max(shares, key=lambda name: shares[name])
+    shares[largest] = round(shares[largest] + 1.0 - sum(shares.values()), 4)
+    return shares
+
+
 def activity_dict(record: ActivityRecord, zone: tzinfo,
                   derived: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One activity as JSON. ``derived``: surface and shoe (decided at load time, absent for duplicates)."""
@@ -55,6 +67,7 @@ def activity_dict(record: ActivityRecord, zone: tzinfo,
         "device_distance_m": _round(record.device_distance_m),
         "surface": derived.get(SURFACE),
         "surface_source": derived.get(SURFACE_SOURCE),
+        "surface_mix": surface_mix(record.surface_mix),
         "shoe": derived.get(SHOE),
         "shoe_source": derived.get(SHOE_SOURCE),
         "duplicate_of": record.duplicate_of,

@@ -78,7 +78,7 @@ def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], co
     for r in counted:
         local = f.local_time(r.start_utc, zone)
         surface = decide_surface(sub_sport=r.sub_sport, type_hint=r.type_hint, name=r.name, gear=r.gear,
-                                 rules=config.surface_rules) if r.is_run else None
+                                 rules=config.surface_rules, map_metres=r.surface_mix) if r.is_run else None
         shoe, shoe_source = (None, None)
         if r.is_run and surface is not None:
             shoe, shoe_source = shoe_for_run(activity_id=r.id, day=local.date(), surface=surface.surface,
@@ -90,6 +90,7 @@ def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], co
             f.DOWNHILL_M: r.downhill_m, f.STEEP_DOWNHILL_DISTANCE_M: r.steep_downhill_distance_m,
             f.DOWNHILL_SHARE: (r.downhill_m / r.distance_m) if r.downhill_m is not None and r.distance_m else None,
             f.SURFACE: surface.surface if surface else None, f.SURFACE_SOURCE: surface.source if surface else None,
+            f.SURFACE_MIX: dict(surface.mix) if surface and surface.mix else None,
             f.SHOE: shoe, "source": r.source, "format": r.format, "sport_source": r.sport_source, "gear": r.gear,
             "type_hint": r.type_hint, "device": r.device, "altitude_source": r.altitude_source,
             START_LOCAL: pd.Timestamp(local), LOCAL_DATE: local.date(), SHOE_SOURCE: shoe_source,

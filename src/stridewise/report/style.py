@@ -53,11 +53,11 @@ CHANGE_SURGE_HATCH: Final = "xx"  # vermillion and blue are close in grey too
 
 # One colour and one hatch per surface (frames.SURFACES), so the stacked bars survive greyscale.
 SURFACE_COLOUR: Final[dict[str, str]] = {
-    "road": BLUE, "trail": BLUISH_GREEN, "track": VERMILLION, "treadmill": REDDISH_PURPLE, "mixed": YELLOW,
-    "unknown": GREY,
+    "road": BLUE, "unpaved": ORANGE, "trail": BLUISH_GREEN, "track": VERMILLION, "treadmill": REDDISH_PURPLE,
+    "mixed": YELLOW, "unknown": GREY,
 }
 SURFACE_HATCH: Final[dict[str, str]] = {
-    "road": "", "trail": "//", "track": "..", "treadmill": "xx", "mixed": "\\\\", "unknown": "--",
+    "road": "", "unpaved": "oo", "trail": "//", "track": "..", "treadmill": "xx", "mixed": "\\\\", "unknown": "--",
 }
 
 # White hatching, except on yellow, where white lines would vanish (yellow is the lightest fill, L* 89).

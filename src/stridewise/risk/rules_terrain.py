@@ -17,7 +17,7 @@ from stridewise.series import columns as sc
 from stridewise.series import week_label
 
 # Surfaces whose share of a week's distance is compared; "unknown" is left out (unknown stays unknown).
-KNOWN_SURFACES = ("road", "trail", "track", "treadmill", "mixed")
+KNOWN_SURFACES = ("road", "unpaved", "trail", "track", "treadmill", "mixed")
 
 
 def _distance(data: RuleInput, metres: float) -> str:
@@ -129,10 +129,11 @@ def surface_change(data: RuleInput, params: Mapping[str, float], rule: Rule) -> 
     "hard_surface", "Weeks on end on hard roads", Evidence.CONVENTION, (Severity.INFO,), SOURCE_SURFACE,
     ADVICE_SURFACE,
     {"min_road_share": Threshold(0.9, "share of the week's known-surface distance on road"),
-     "min_weeks": Threshold(4, "consecutive weeks at or above that share")}))
+     "min_weeks": Threshold(4, "consecutive weeks at or above that share"),
+     "min_known_share": Threshold(0.5, "share of the week's distance whose surface is known")}))
 def hard_surface(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
     road = _known_mix(data.weekly)["road"]
-    usable = _known_share_of_distance(data.weekly) >= 0.5
+    usable = _known_share_of_distance(data.weekly) >= params["min_known_share"]
     on_road = (road >= params["min_road_share"]) & usable
     streak = on_road.groupby((~on_road).cumsum()).cumsum()
     flags = []

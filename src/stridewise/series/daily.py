@@ -44,7 +44,8 @@ def daily_series(activities: pd.DataFrame, zone: ZoneInfo, *, end: date | None =
     Columns: see ``stridewise.series.columns`` (DAILY_COLUMNS); the load columns come from
     :func:`stridewise.series.load.with_load`. Activities after ``end`` are left out. Downhill sums are NaN
     only on a day when every run lacked altitude, 0 on a day without a run. A run without a surface counts as
-    "unknown". An empty activities table gives an empty table with the same columns.
+    "unknown"; a run with a measured map mix (frames.SURFACE_MIX, optional column) is split by it. An empty
+    activities table gives an empty table with the same columns.
 
     Raises ValueError if a required column is missing, ``end`` is before the first activity's day, or a
     surface is not one of ``frames.SURFACES``.
@@ -84,9 +85,22 @@ def _run_columns(runs: pd.DataFrame, run_day: pd.Series, index: pd.DatetimeIndex
     out[sc.STEEP_DOWNHILL_DISTANCE_M] = _fill(steep.groupby(run_day).sum(min_count=1), index)
     out[sc.RUNS_WITH_ALTITUDE] = _fill(downhill.groupby(run_day).count(), index).astype(int)
     out[sc.DISTANCE_WITH_ALTITUDE_M] = _fill(distance.where(downhill.notna()).groupby(run_day).sum(), index)
+    for name, metres in _surface_metres(runs, distance).items():
+        out[sc.SURFACE_DISTANCE_M[name]] = _fill(metres.groupby(run_day).sum(), index)
+    return out
+
+
+def _surface_metres(runs: pd.DataFrame, distance: pd.Series) -> dict[str, pd.Series]:
+    """Each run's distance per surface: split by its measured map mix where it has one, else all on its surface."""
     surface = _surfaces(runs[frames.SURFACE])
-    for name, column in sc.SURFACE_DISTANCE_M.items():
-        out[column] = _fill(distance.where(surface == name, 0.0).groupby(run_day).sum(), index)
+    mixes = (runs[frames.SURFACE_MIX] if frames.SURFACE_MIX in runs.columns
+             else pd.Series([None] * len(runs), index=runs.index, dtype=object))
+    has_mix = mixes.map(lambda mix: isinstance(mix, dict) and bool(mix)).astype(bool)
+    out = {}
+    for name in frames.SURFACES:
+        share = mixes[has_mix].map(lambda mix, name=name: float(mix.get(name, 0.0)))
+        whole = distance.where(~has_mix & (surface == name), 0.0)
+        out[name] = whole.add(distance[has_mix] * share, fill_value=0.0)
     return out
 
 
