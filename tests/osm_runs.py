@@ -121,3 +121,34 @@ def tagged_route(ways: dict[int, tuple[dict[str, str], list[int], np.ndarray]], 
         path.append(nxt)
         node = nxt
     return np.array([where[n] for n in path]), truth
+
+
+# --- a tiny synthetic map (runs in a clean clone) ------------------------------------------------------------
+LAT0, LON0 = 47.0, 8.3
+M_PER_DEG_LON = M_PER_DEG * math.cos(math.radians(LAT0))
+
+
+def _at(north_m: float, east_m: float) -> tuple[float, float]:
+    return LAT0 + north_m / M_PER_DEG, LON0 + east_m / M_PER_DEG_LON
+
+
+# A 600 m asphalt road running east, a gravel path 12 m north of it joined to it at both ends by short
+# untagged footways, and a 100 m straight of an athletics track 300 m south.
+NODES = {
+    **{1 + i: _at(0, 100 * i) for i in range(7)},
+    **{11 + i: _at(12, 100 * i) for i in range(7)},
+    21: _at(-300, 0), 22: _at(-300, 100),
+}
+WAYS = [
+    (101, [1, 2, 3, 4, 5, 6, 7], {"highway": "residential", "surface": "asphalt"}),
+    (102, list(range(11, 18)), {"highway": "path", "surface": "gravel"}),
+    (103, [1, 11], {"highway": "footway"}),
+    (104, [7, 17], {"highway": "footway"}),
+    (105, [21, 22], {"leisure": "track", "sport": "athletics"}),
+    (106, [1, 21], {"highway": "construction"}),
+]
+
+
+def line(*points: tuple[float, float]) -> np.ndarray:
+    """A polyline through (metres north, metres east) of the tiny map's origin."""
+    return np.array([_at(n, e) for n, e in points])

@@ -37,7 +37,7 @@ def _command_paths(command: Any, prefix: tuple[str, ...] = ()) -> list[tuple[tup
 def test_every_command_has_help_with_an_example() -> None:
     paths = _command_paths(get_command(app))
     assert {p[0] for p, _ in paths if p} == {"ingest", "activities", "check", "rules", "report", "batch", "schedule",
-                                             "shoes", "pain"}
+                                             "shoes", "pain", "map"}
     for path, is_group in paths:
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path

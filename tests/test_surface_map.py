@@ -10,45 +10,32 @@ import pytest
 
 import stridewise.store.maps as maps_module
 from builders import gpx
-from osm_runs import M_PER_DEG, as_points, densify, polyline_length_m, with_gps_noise, write_osm
+from osm_runs import (
+    LAT0,
+    LON0,
+    M_PER_DEG,
+    M_PER_DEG_LON,
+    NODES,
+    WAYS,
+    as_points,
+    densify,
+    polyline_length_m,
+    with_gps_noise,
+    write_osm,
+)
+from osm_runs import (
+    line as _line,
+)
 from stridewise.errors import InputError
 from stridewise.ingest import ingest
 from stridewise.store import Store
 from stridewise.surface import import_map, match_runs, remove_map, surface_class
 from stridewise.surface.match import match_track, search_boxes
 
-LAT0, LON0 = 47.0, 8.3
-M_PER_DEG_LON = M_PER_DEG * np.cos(np.radians(LAT0))
-
-
-def _at(north_m: float, east_m: float) -> tuple[float, float]:
-    return LAT0 + north_m / M_PER_DEG, LON0 + east_m / M_PER_DEG_LON
-
-
-# A 600 m asphalt road running east, a gravel path 12 m north of it joined to it at both ends by short
-# untagged footways, and a 100 m straight of an athletics track 300 m south.
-NODES = {
-    **{1 + i: _at(0, 100 * i) for i in range(7)},
-    **{11 + i: _at(12, 100 * i) for i in range(7)},
-    21: _at(-300, 0), 22: _at(-300, 100),
-}
-WAYS = [
-    (101, [1, 2, 3, 4, 5, 6, 7], {"highway": "residential", "surface": "asphalt"}),
-    (102, list(range(11, 18)), {"highway": "path", "surface": "gravel"}),
-    (103, [1, 11], {"highway": "footway"}),
-    (104, [7, 17], {"highway": "footway"}),
-    (105, [21, 22], {"leisure": "track", "sport": "athletics"}),
-    (106, [1, 21], {"highway": "construction"}),
-]
-
 
 @pytest.fixture
 def extract(tmp_path: Path) -> Path:
     return write_osm(tmp_path / "tiny.osm", NODES, WAYS)
-
-
-def _line(*points: tuple[float, float]) -> np.ndarray:
-    return np.array([_at(n, e) for n, e in points])
 
 
 def _mix(store: Store, track: np.ndarray) -> dict[str, float]:

@@ -13,6 +13,7 @@ from stridewise.cli.activities_cmd import activities
 from stridewise.cli.batch_cmd import batch
 from stridewise.cli.common import StridewiseGroup
 from stridewise.cli.ingest_cmd import ingest
+from stridewise.cli.map_cmd import map_app
 from stridewise.cli.pain_cmd import pain_app
 from stridewise.cli.report_cmd import report
 from stridewise.cli.risk_cmd import check, rules
@@ -38,6 +39,7 @@ app.command()(batch)
 app.command()(schedule)
 app.add_typer(shoes_app, name="shoes")
 app.add_typer(pain_app, name="pain")
+app.add_typer(map_app, name="map")
 
 
 def _version(value: bool) -> None:
