@@ -38,7 +38,7 @@ class MapSegments:
 
     way_id: np.ndarray  # int64
     surface: np.ndarray  # int8: index into MIX_CLASSES
-    node_a: np.ndarray  # int64 OSM node ids of the ends: ways that share a node are connected
+    node_a: np.ndarray  # int64 keys of the ends' positions: ways that share a node share a key (connected)
     node_b: np.ndarray
     lat_a: np.ndarray  # float64 degrees
     lon_a: np.ndarray
@@ -115,12 +115,12 @@ class MapTables:
                        segments.lat_b.tolist(), segments.lon_b.tolist(), strict=True)
             conn.executemany("INSERT INTO map_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              ((i, import_id, *rest) for i, *rest in rows))
-            boxes = (np.minimum(segments.lat_a, segments.lat_b), np.maximum(segments.lat_a, segments.lat_b),
-                     np.minimum(segments.lon_a, segments.lon_b), np.maximum(segments.lon_a, segments.lon_b))
-            if self._rtree:
-                conn.executemany("INSERT INTO map_rtree VALUES (?, ?, ?, ?, ?)",
-                                 zip(ids.tolist(), *(b.tolist() for b in boxes), strict=True))
+            if self._rtree:  # boxes computed inside SQLite: no Python tuple per segment
+                conn.execute("INSERT INTO map_rtree SELECT id, min(lat_a, lat_b), max(lat_a, lat_b), "
+                             "min(lon_a, lon_b), max(lon_a, lon_b) FROM map_segments WHERE id >= ?", (first,))
             else:
+                boxes = (np.minimum(segments.lat_a, segments.lat_b), np.maximum(segments.lat_a, segments.lat_b),
+                         np.minimum(segments.lon_a, segments.lon_b), np.maximum(segments.lon_a, segments.lon_b))
                 conn.executemany("INSERT INTO map_grid VALUES (?, ?)", _grid_rows(ids, *boxes))
             conn.execute("UPDATE map_imports SET ways = ways + ?, segments = segments + ? WHERE id = ?",
                          (ways, len(segments), import_id))

@@ -115,7 +115,7 @@ CREATE TABLE IF NOT EXISTS map_segments (
     import_id INTEGER NOT NULL REFERENCES map_imports(id) ON DELETE CASCADE,
     way_id INTEGER NOT NULL,
     surface INTEGER NOT NULL,             -- index into store.maps.MIX_CLASSES
-    node_a INTEGER NOT NULL,              -- OSM node ids: ways sharing a node are connected
+    node_a INTEGER NOT NULL,              -- position keys of the ends: ways sharing a node share one
     node_b INTEGER NOT NULL,
     lat_a REAL NOT NULL, lon_a REAL NOT NULL, lat_b REAL NOT NULL, lon_b REAL NOT NULL
 );

@@ -21,8 +21,10 @@ from stridewise.store import MapSegments
 from stridewise.surface.area import Area
 from stridewise.surface.classes import CLASS_CODE, KEYS, is_runnable, surface_class
 
-# Segments handed to the store at once: a few MB of arrays.
+# Segments collected before the area filter and the hand-over to the store: a few MB of arrays.
 BATCH_SEGMENTS: Final = 200_000
+_WKB: Final = osmium.geom.WKBFactory()
+_WKB_HEADER: Final = 9  # byte order (1), geometry type (4), number of points (4); then (lon, lat) float64 pairs
 
 
 @dataclass
@@ -62,67 +64,82 @@ def read_segments(path: Path, area: Area | None, counts: ReadCounts) -> Iterator
             for way in processor:
                 if not isinstance(way, osmium.osm.Way):
                     continue
-                tags = {key: way.tags[key] for key in KEYS if key in way.tags}
+                tags = {key: value for key in KEYS if (value := way.tags.get(key)) is not None}
                 if not is_runnable(tags):
                     continue
                 counts.ways_seen += 1
-                if builder.add(way, CLASS_CODE[surface_class(tags)], area):
-                    counts.ways_kept += 1
+                builder.add(way, CLASS_CODE[surface_class(tags)])
                 if builder.size >= BATCH_SEGMENTS:
-                    counts.segments += builder.size
-                    yield builder.flush()
+                    yield _counted(builder.flush(area), counts)
         except RuntimeError as exc:  # libosmium's I/O and format errors
             raise InputError(str(path), f"not a readable OpenStreetMap file ({exc})") from exc
         if builder.size:
-            counts.segments += builder.size
-            yield builder.flush()
+            yield _counted(builder.flush(area), counts)
+
+
+def _counted(batch: tuple[MapSegments, int], counts: ReadCounts) -> MapSegments:
+    segments, ways = batch
+    counts.ways_kept += ways
+    counts.segments += len(segments)
+    return segments
 
 
 class _Builder:
+    """Collects ways (their coordinates as WKB, decoded in bulk) until a batch is full."""
+
     def __init__(self) -> None:
         self._reset()
 
     def _reset(self) -> None:
         self._way: list[int] = []
         self._surface: list[int] = []
-        self._nodes: list[int] = []
-        self._lat: list[float] = []
-        self._lon: list[float] = []
-        self._ends: list[int] = []  # index one past each way's last node
-        self.size = 0
+        self._points: list[bytes] = []  # per way: its (lon, lat) pairs as little-endian float64
+        self.size = 0  # segments collected (before the area filter)
 
-    def add(self, way: osmium.osm.Way, code: int, area: Area | None) -> bool:
-        nodes, lat, lon = [], [], []
-        for node in way.nodes:
-            location = node.location
-            if not location.valid():
-                continue  # a node outside the extract: the way is kept up to the edge
-            nodes.append(node.ref)
-            lat.append(location.lat)
-            lon.append(location.lon)
-        if len(nodes) < 2 or (area is not None and not area.contains(np.array(lat), np.array(lon)).any()):
-            return False
+    def add(self, way: osmium.osm.Way, code: int) -> None:
+        try:
+            points = bytes.fromhex(_WKB.create_linestring(way, osmium.geom.ALL))[_WKB_HEADER:]
+        except (osmium.InvalidLocationError, RuntimeError):
+            # Nodes outside the extract (a way cut at its edge): keep the part whose nodes are known.
+            known = [(n.lon, n.lat) for n in way.nodes if n.location.valid()]
+            if len(known) < 2:
+                return
+            points = np.array(known, dtype="<f8").tobytes()
         self._way.append(way.id)
         self._surface.append(code)
-        self._nodes.extend(nodes)
-        self._lat.extend(lat)
-        self._lon.extend(lon)
-        self._ends.append(len(self._nodes))
-        self.size += len(nodes) - 1
-        return True
+        self._points.append(points)
+        self.size += len(points) // 16 - 1
 
-    def flush(self) -> MapSegments:
-        ends = np.array(self._ends, dtype=np.int64)
-        lengths = np.diff(np.concatenate(([0], ends)))
-        nodes = np.array(self._nodes, dtype=np.int64)
-        lat = np.array(self._lat, dtype=float)
-        lon = np.array(self._lon, dtype=float)
-        starts = np.ones(nodes.size, dtype=bool)
+    def flush(self, area: Area | None) -> tuple[MapSegments, int]:
+        """The batch's segments (of the ways touching ``area``, if given) and how many ways they are."""
+        lengths = np.array([len(p) // 16 for p in self._points], dtype=np.int64)
+        lonlat = np.frombuffer(b"".join(self._points), dtype="<f8").reshape(-1, 2)
+        way_of_node = np.repeat(np.arange(lengths.size), lengths)
+        keep_way = np.ones(lengths.size, dtype=bool)
+        if area is not None:
+            inside = area.contains(lonlat[:, 1], lonlat[:, 0])
+            keep_way = np.bincount(way_of_node, weights=inside, minlength=lengths.size) > 0
+        ends = np.cumsum(lengths)
+        starts = np.ones(lonlat.shape[0], dtype=bool)
         starts[ends - 1] = False  # a way's last node starts no segment
+        starts &= keep_way[way_of_node]
         a = np.flatnonzero(starts)
+        keys = position_keys(lonlat[:, 1], lonlat[:, 0])
+        kept_lengths = lengths[keep_way] - 1
         segments = MapSegments(
-            way_id=np.repeat(np.array(self._way, dtype=np.int64), lengths - 1),
-            surface=np.repeat(np.array(self._surface, dtype=np.int8), lengths - 1),
-            node_a=nodes[a], node_b=nodes[a + 1], lat_a=lat[a], lon_a=lon[a], lat_b=lat[a + 1], lon_b=lon[a + 1])
+            way_id=np.repeat(np.array(self._way, dtype=np.int64)[keep_way], kept_lengths),
+            surface=np.repeat(np.array(self._surface, dtype=np.int8)[keep_way], kept_lengths),
+            node_a=keys[a], node_b=keys[a + 1], lat_a=lonlat[a, 1], lon_a=lonlat[a, 0], lat_b=lonlat[a + 1, 1],
+            lon_b=lonlat[a + 1, 0])
         self._reset()
-        return segments
+        return segments, int(keep_way.sum())
+
+
+def position_keys(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """One int64 per position on OSM's 1e-7 degree grid: ways meeting at a node share its key.
+
+    Keys stand in for node ids, which cost ten times more to read through pyosmium than the coordinates.
+    """
+    lat7 = np.rint(np.asarray(lat) * 1e7).astype(np.int64) + 900_000_000
+    lon7 = np.rint(np.asarray(lon) * 1e7).astype(np.int64) + 1_800_000_000
+    return lat7 * 3_600_000_001 + lon7
