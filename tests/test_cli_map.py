@@ -52,3 +52,17 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path: Path) -> None:
     gone = runner.invoke(app, ["map", "remove", "7", "--db", db])
     assert (gone.exit_code, gone.stderr) == (1, "Error: map 7: no such import (see `stridewise map list`)\n")
     assert runner.invoke(app, ["map", "import", str(tmp_path), "--margin-km", "0", "--db", db]).exit_code == 2
+
+
+def test_the_extract_can_come_from_the_config(tmp_path: Path) -> None:
+    write_osm(tmp_path / "tiny.osm", NODES, WAYS)
+    config = tmp_path / "stridewise.toml"
+    config.write_text('[osm]\nextract = "tiny.osm"\n')
+    result = runner.invoke(app, ["map", "import", "--config", str(config), "--db", str(tmp_path / "s.sqlite3")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Imported tiny.osm as map 1: 5 of 5 runnable ways kept")
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    result = runner.invoke(app, ["map", "import", "--config", str(empty), "--db", str(tmp_path / "s.sqlite3")])
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: name an extract, or set `[osm] extract` in the config (see docs/surface.md)\n")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stridewise.cli.common import DbOption, open_store
+from stridewise.cli.common import ConfigOption, DbOption, fail, open_store
 
 map_app = typer.Typer(
     help="The map: OpenStreetMap extracts whose ways give each run its surface mix (road, unpaved, trail, track)."
@@ -18,9 +18,11 @@ map_app = typer.Typer(
 
 @map_app.command("import")
 def import_extract(
-    extract: Annotated[Path, typer.Argument(help="An OpenStreetMap extract (.osm.pbf, .osm or .osm.bz2).",
-                                            dir_okay=False, show_default=False)],
+    extract: Annotated[Path | None, typer.Argument(
+        help="An OpenStreetMap extract (.osm.pbf, .osm or .osm.bz2). Default: `[osm] extract` in the config.",
+        dir_okay=False, show_default=False)] = None,
     db: DbOption = None,
+    config: ConfigOption = None,
     margin_km: Annotated[float, typer.Option("--margin-km", min=0.1, max=100.0,
                                              help="Around stored runs, keep ways this close (big extracts).")]
     = 3.0,
@@ -38,9 +40,13 @@ def import_extract(
 
         stridewise map import ~/Downloads/helsinki.osm.pbf
     """
+    from stridewise.config import load_config
     from stridewise.surface import import_map
 
     with open_store(db) as store:
+        extract = extract or load_config(config).osm_extract
+        if extract is None:
+            raise fail("name an extract, or set `[osm] extract` in the config (see docs/surface.md)", code=2)
         report = import_map(store, extract, margin_m=margin_km * 1000, whole=whole)
     where = (f"only within {margin_km:g} km of your stored runs" if report.limited_to_runs else "the whole extract")
     typer.echo(f"Imported {report.name} as map {report.import_id}: {report.ways_kept:,} of {report.ways_seen:,} "
