@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import stridewise.store.maps as maps_module
+import stridewise.surface.osmread as osmread
 from builders import gpx
 from osm_runs import (
     LAT0,
@@ -148,8 +149,10 @@ def test_removing_the_map_forgets_the_mixes(extract: Path, tmp_path: Path, fresh
         remove_map(fresh_store, report.import_id)
 
 
-def test_a_big_extract_keeps_only_the_area_around_the_runs(extract: Path, tmp_path: Path,
-                                                          fresh_store: Store) -> None:
+def test_a_big_extract_keeps_only_the_area_around_the_runs(extract: Path, tmp_path: Path, fresh_store: Store,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Batches of a few segments: some hold only ways far from the runs, and the area filter empties them.
+    monkeypatch.setattr(osmread, "BATCH_SEGMENTS", 4)
     # The same tiny map, plus a second copy 50 km north: with the area limit only the first is kept.
     shifted = {node + 1000: (lat + 50_000 / M_PER_DEG, lon) for node, (lat, lon) in NODES.items()}
     ways = WAYS + [(way + 1000, [n + 1000 for n in refs], tags) for way, refs, tags in WAYS]
@@ -157,7 +160,9 @@ def test_a_big_extract_keeps_only_the_area_around_the_runs(extract: Path, tmp_pa
     ingest([_write_runs(tmp_path / "runs")], fresh_store, jobs=1)
     report = import_map(fresh_store, two, whole=False)
     assert report.limited_to_runs
-    assert (report.ways_seen, report.ways_kept) == (10, 5)
+    assert (report.ways_seen, report.ways_kept, report.segments) == (10, 5, 15)
+    assert sorted(set(fresh_store.map_segments_near([(40.0, 0.0, 50.0, 10.0)]).way_id.tolist())) == [
+        101, 102, 103, 104, 105]
 
 
 def test_the_grid_index_answers_like_the_rtree(extract: Path, tmp_path: Path,

@@ -70,18 +70,20 @@ def read_segments(path: Path, area: Area | None, counts: ReadCounts) -> Iterator
                 counts.ways_seen += 1
                 builder.add(way, CLASS_CODE[surface_class(tags)])
                 if builder.size >= BATCH_SEGMENTS:
-                    yield _counted(builder.flush(area), counts)
+                    yield from _counted(builder.flush(area), counts)
         except RuntimeError as exc:  # libosmium's I/O and format errors
             raise InputError(str(path), f"not a readable OpenStreetMap file ({exc})") from exc
         if builder.size:
-            yield _counted(builder.flush(area), counts)
+            yield from _counted(builder.flush(area), counts)
 
 
-def _counted(batch: tuple[MapSegments, int], counts: ReadCounts) -> MapSegments:
+def _counted(batch: tuple[MapSegments, int], counts: ReadCounts) -> Iterator[MapSegments]:
+    """The batch, unless the area filter left nothing of it; counted."""
     segments, ways = batch
     counts.ways_kept += ways
     counts.segments += len(segments)
-    return segments
+    if len(segments):
+        yield segments
 
 
 class _Builder:
