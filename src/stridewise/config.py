@@ -101,6 +101,16 @@ NOTIFY_SEVERITIES: Final = ("info", "elevated", "high")
 
 
 @dataclass(frozen=True)
+class RunnerProfile:
+    """What the runner says about themselves (``[runner]``): shown as context in the report, never a threshold."""
+
+    birth_year: int | None = None
+    previous_back_pain: bool | None = None
+    previous_running_injury: bool | None = None
+    years_running: float | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     timezone: str | None = None
@@ -108,6 +118,7 @@ class Config:
     shoes: tuple[Shoe, ...] = ()
     surface_rules: tuple[SurfaceRule, ...] = ()
     osm_extract: Path | None = None
+    runner: RunnerProfile = field(default_factory=RunnerProfile)
     rules: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # per-rule threshold overrides
     units: Units = DEFAULT_UNITS  # distances a person reads: "km" or "mi" (flag > config > km)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
@@ -181,7 +192,8 @@ def load_config(explicit: Path | None = None, log_paths: Iterable[Path] = ()) ->
 
 def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "config"
-    known = {"timezone", "units", "elevation", "shoes", "shoe_limits", "surface_rules", "osm", "rules", "notify"}
+    known = {"timezone", "units", "elevation", "shoes", "shoe_limits", "surface_rules", "osm", "runner", "rules",
+             "notify"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
@@ -204,12 +216,30 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         shoes=tuple(_shoe(item, where, notice, replace) for item in _list(data, "shoes", where)),
         surface_rules=tuple(_surface_rule(item, where) for item in _list(data, "surface_rules", where)),
         osm_extract=(path.parent / osm if path else Path(osm)) if isinstance(osm, str) else None,
+        runner=_runner(_table(data, "runner", where), where),
         rules={name: {k: float(v) for k, v in table.items()} for name, table in _table(data, "rules", where).items()
                if isinstance(table, dict)},
         notify=_notify(_table(data, "notify", where), where),
     )
     config.zone()  # fail early on an unknown zone
     return config
+
+
+def _runner(table: dict[str, Any], where: str) -> RunnerProfile:
+    unknown = sorted(set(table) - {f.name for f in fields(RunnerProfile)})
+    if unknown:
+        raise ConfigError(f"{where}: unknown [runner] setting {unknown[0]!r}")
+    year = table.get("birth_year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)
+                             or not 1900 <= year <= date.today().year):
+        raise ConfigError(f"{where}: [runner] birth_year must be a year such as 1970, not {year!r}")
+    for key in ("previous_back_pain", "previous_running_injury"):
+        if key in table and not isinstance(table[key], bool):
+            raise ConfigError(f"{where}: [runner] {key} must be true or false, not {table[key]!r}")
+    years = _number(table, "years_running", 0.0, where) if "years_running" in table else None
+    if years is not None and years < 0:
+        raise ConfigError(f"{where}: [runner] years_running must be 0 or more, not {years:g}")
+    return RunnerProfile(year, table.get("previous_back_pain"), table.get("previous_running_injury"), years)
 
 
 def _table(data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from stridewise.log import TrainingLog
 from stridewise.report.pages import TEMPLATES, render_page
 from stridewise.report.units import Units, distance_in, distance_label, km_in
 from stridewise.risk.model import Evidence
+from stridewise.risk.profile import profile_context
 from stridewise.series import columns as sc
 from stridewise.series import week_label
 from stridewise.store.duplicates import is_clock_shift
@@ -87,7 +88,8 @@ def _quality(log: TrainingLog, window: pd.DataFrame) -> list[str]:
     duplicates = sum(1 for r in log.records if r.duplicate_of is not None)
     notes.append(f"{no_altitude} run(s) in these weeks had no altitude: their downhill is unknown, not zero.")
     notes.append(f"{gps} run(s) used GPS altitude (no barometer): their downhill numbers are less precise.")
-    notes.append(f"{unknown} run(s) have an unknown surface: add a [[surface_rules]] entry to the config to name it.")
+    notes.append(f"{unknown} run(s) have an unknown surface: import an OpenStreetMap extract (`stridewise map "
+                 "import`, docs/surface.md) or add a [[surface_rules]] entry to the config to name it.")
     shifted = sum(1 for r in log.records if r.duplicate_of is not None and is_clock_shift(r.duplicate_reason))
     notes.append(f"{duplicates} activity file(s) were second copies of a stored activity and are not counted"
                  + (f" ({shifted} of them the same track with the clock shifted by whole hours)." if shifted else "."))
@@ -109,7 +111,9 @@ def report_data(log: TrainingLog, week: str, *, weeks: int, units: Units) -> dic
             entry[column] = None if pd.isna(value) else (int(value) if column in (sc.RUNS, sc.REST_DAYS)
                                                           else round(float(value), 4))
         series.append(entry)
-    data.update({"units": units, "weeks": len(series), "weekly": series,
+    week_end = parse_week(week) + timedelta(days=6)
+    data.update({"runner": profile_context(log.config.runner, week_end),
+                 "units": units, "weeks": len(series), "weekly": series,
                  "week_runs": _runs_of_week(log, week, units), "data_quality": _quality(log, window),
                  "generator": f"stridewise {__version__}"})
     return data
@@ -143,7 +147,7 @@ def render_html(log: TrainingLog, data: dict[str, Any], charts: list[dict[str, s
         week_range=f"{start:%a %d %b} - {start + timedelta(days=6):%a %d %b %Y}", units=data["units"],
         week_distance=f"{distance_in(distance or 0.0, data['units']):.1f} {distance_label(data['units'])}",
         runs_count=data["runs"], runs=data["week_runs"], charts=charts, weeks=weeks, pain=pain,
-        quality=data["data_quality"], version=__version__)
+        quality=data["data_quality"], runner=data["runner"], version=__version__)
 
 
 def build_report(log: TrainingLog, week: str, *, weeks: int = 16, units: Units = "km") -> ReportBundle:

@@ -8,7 +8,7 @@ default. A tag value not listed falls through to the next step; nothing listed a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, Protocol
 
 from stridewise.store.maps import MIX_CLASSES
 
@@ -58,11 +58,15 @@ HIGHWAY_SKIPPED: Final[frozenset[str]] = frozenset({"proposed", "construction", 
                                                     "platform", "corridor", "elevator", "bus_stop", "no"})
 # leisure=track is an athletics track unless its sport says otherwise (motor racing, horses, cycling).
 RUNNING_TRACK_SPORTS: Final[frozenset[str]] = frozenset({"running", "athletics", "multi", "jogging"})
-# The tags that decide; everything else is dropped on import.
-KEYS: Final[tuple[str, ...]] = ("highway", "surface", "tracktype", "smoothness", "leisure", "sport", "area")
 
 
-def is_runnable(tags: Mapping[str, str]) -> bool:
+class Tags(Protocol):
+    """A dict of tags, or pyosmium's TagList read in place (only the keys needed are looked up)."""
+
+    def get(self, key: str, default: str | None = None, /) -> str | None: ...
+
+
+def is_runnable(tags: Tags) -> bool:
     """Whether a way is worth keeping for matching: a highway one can run on, or a running track."""
     if tags.get("area") == "yes":
         return False  # the outline of a square, not a line one runs along
@@ -72,7 +76,7 @@ def is_runnable(tags: Mapping[str, str]) -> bool:
     return _is_running_track(tags)
 
 
-def surface_class(tags: Mapping[str, str]) -> str:
+def surface_class(tags: Tags) -> str:
     """The class of a runnable way (see the module docstring for the order)."""
     if _is_running_track(tags):
         return TRACK
@@ -82,10 +86,10 @@ def surface_class(tags: Mapping[str, str]) -> str:
         found = table.get(value.split(";")[0].strip()) if value else None
         if found is not None:
             return found
-    return HIGHWAY_DEFAULT.get(tags.get("highway", ""), UNKNOWN)
+    return HIGHWAY_DEFAULT.get(tags.get("highway") or "", UNKNOWN)
 
 
-def _is_running_track(tags: Mapping[str, str]) -> bool:
+def _is_running_track(tags: Tags) -> bool:
     if tags.get("leisure") != "track":
         return False
     sport = tags.get("sport")

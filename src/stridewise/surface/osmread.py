@@ -19,7 +19,7 @@ import osmium
 from stridewise.errors import InputError
 from stridewise.store import MapSegments
 from stridewise.surface.area import Area
-from stridewise.surface.classes import CLASS_CODE, KEYS, is_runnable, surface_class
+from stridewise.surface.classes import CLASS_CODE, is_runnable, surface_class
 
 # Segments collected before the area filter and the hand-over to the store: a few MB of arrays.
 BATCH_SEGMENTS: Final = 200_000
@@ -64,7 +64,7 @@ def read_segments(path: Path, area: Area | None, counts: ReadCounts) -> Iterator
             for way in processor:
                 if not isinstance(way, osmium.osm.Way):
                     continue
-                tags = {key: value for key in KEYS if (value := way.tags.get(key)) is not None}
+                tags = way.tags
                 if not is_runnable(tags):
                     continue
                 counts.ways_seen += 1
