@@ -165,6 +165,12 @@ def test_a_big_extract_keeps_only_the_area_around_the_runs(extract: Path, tmp_pa
         101, 102, 103, 104, 105]
 
 
+def test_a_limited_import_needs_stored_runs(extract: Path, fresh_store: Store) -> None:
+    with pytest.raises(InputError, match="no run with GPS is stored yet to import the area around"):
+        import_map(fresh_store, extract, whole=False)
+    assert fresh_store.map_imports() == []
+
+
 def test_the_grid_index_answers_like_the_rtree(extract: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     box = (LAT0 - 0.0001, LON0 + 150 / M_PER_DEG_LON, LAT0 + 0.0002, LON0 + 250 / M_PER_DEG_LON)

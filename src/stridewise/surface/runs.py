@@ -50,6 +50,9 @@ def import_map(store: Store, path: Path, *, margin_m: float = DEFAULT_MARGIN_M, 
     if whole is None:
         whole = path.stat().st_size < WHOLE_EXTRACT_BYTES
     area = None if whole else Area.around(_tracks(store), margin_m)
+    if area is not None and area.cells.size == 0:
+        raise InputError(str(path), "no run with GPS is stored yet to import the area around: ingest your runs "
+                                    "first, or import the whole extract (--whole)")
     counts = ReadCounts()
     import_id = store.begin_map_import(path.name)
     lat_range, lon_range = [np.inf, -np.inf], [np.inf, -np.inf]
