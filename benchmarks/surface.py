@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,6 +36,26 @@ SURFACES = ("asphalt", "paved", "gravel", "compacted", "ground", None, None, Non
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _MemorySampler(threading.Thread):
+    """Largest anonymous (heap) and file-backed (the mmap'd node index) resident memory, from /proc, 5 times a
+    second while the import runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.anon_mb = 0.0
+        self.file_mb = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        status = Path("/proc/self/status")
+        while status.exists() and not self.done.wait(0.2):
+            for line in status.read_text().splitlines():
+                if line.startswith("RssAnon:"):
+                    self.anon_mb = max(self.anon_mb, int(line.split()[1]) / 1024)
+                if line.startswith("RssFile:"):
+                    self.file_mb = max(self.file_mb, int(line.split()[1]) / 1024)
 
 
 def generate(path: Path, grid: int) -> int:
@@ -72,18 +94,23 @@ def _case(name: str, work: Path) -> dict[str, object]:
         return {"peak_mb": _peak_mb()}
     if name == "helsinki":
         with Store(work / "helsinki.sqlite3") as store:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = import_map(store, HELSINKI, whole=True)
-            return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "ways_kept": report.ways_kept,
+            return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
+                    "peak_mb": _peak_mb(), "ways_kept": report.ways_kept,
                     "ways_seen": report.ways_seen, "segments": report.segments}
     if name == "big":
         from stridewise.ingest import ingest
 
         with Store(work / "big.sqlite3") as store:
             ingest([work / "runs"], store, jobs=1)
-            started = time.perf_counter()
+            sampler = _MemorySampler()
+            sampler.start()
+            started, cpu = time.perf_counter(), time.process_time()
             report = import_map(store, work / "big.osm.pbf", whole=False)
-            return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "ways_kept": report.ways_kept,
+            sampler.done.set()
+            return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
+                    "peak_mb": _peak_mb(), "peak_anon_mb": sampler.anon_mb, "peak_file_mb": sampler.file_mb, "ways_kept": report.ways_kept,
                     "ways_seen": report.ways_seen, "segments": report.segments,
                     "store_mb": (work / "big.sqlite3").stat().st_size / 1e6}
     if name == "match":
@@ -97,17 +124,19 @@ def _case(name: str, work: Path) -> dict[str, object]:
         loop = np.concatenate([dense, dense[::-1]] * 4)[:3600]
         track = with_gps_noise(loop, seed=7)
         lat, lon = track[:, 0], track[:, 1]
-        fetch, match = [], []
+        fetch, match, match_cpu = [], [], []
         with Store(work / "helsinki.sqlite3") as store:
             for _ in range(7):
                 started = time.perf_counter()
                 segments = store.map_segments_near(search_boxes(lat, lon))
-                fetched = time.perf_counter()
+                fetched, cpu = time.perf_counter(), time.process_time()
                 match_track(lat, lon, segments)
                 fetch.append(fetched - started)
                 match.append(time.perf_counter() - fetched)
+                match_cpu.append(time.process_time() - cpu)
         return {"points": len(track), "segments": len(segments), "fetch_ms": statistics.median(fetch) * 1000,
-                "match_ms": statistics.median(match) * 1000}
+                "match_ms": statistics.median(match) * 1000, "match_cpu_ms": statistics.median(match_cpu) * 1000,
+                "load_average": os.getloadavg()[0]}
     raise SystemExit(f"unknown case {name}")
 
 
@@ -145,7 +174,8 @@ def main() -> None:
         print(f"generated {ways:,} ways, {args.grid**2:,} nodes, "
               f"{(work / 'big.osm.pbf').stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s")
         for name in ("baseline", "helsinki", "big", "match"):
-            print(name, json.dumps(_run(name, work)))
+            print(name, json.dumps(_run(name, work)), f"(load average {os.getloadavg()[0]:.1f} on "
+                  f"{os.cpu_count()} cores)", flush=True)
 
 
 if __name__ == "__main__":
