@@ -110,8 +110,8 @@ def _case(name: str, work: Path) -> dict[str, object]:
             report = import_map(store, work / "big.osm.pbf", whole=False)
             sampler.done.set()
             return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
-                    "peak_mb": _peak_mb(), "peak_anon_mb": sampler.anon_mb, "peak_file_mb": sampler.file_mb, "ways_kept": report.ways_kept,
-                    "ways_seen": report.ways_seen, "segments": report.segments,
+                    "peak_mb": _peak_mb(), "peak_anon_mb": sampler.anon_mb, "peak_file_mb": sampler.file_mb,
+                    "ways_kept": report.ways_kept, "ways_seen": report.ways_seen, "segments": report.segments,
                     "store_mb": (work / "big.sqlite3").stat().st_size / 1e6}
     if name == "match":
         import numpy as np
