@@ -219,3 +219,15 @@ def test_a_store_of_schema_1_gains_the_map_tables(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
     conn.close()
+
+
+def test_a_treadmill_run_gets_no_map_surface(extract: Path, tmp_path: Path, fresh_store: Store) -> None:
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    # A watch on a treadmill can still log (drifting) GPS positions; here they lie on the gravel path.
+    points = as_points(with_gps_noise(densify(_line((12, 0), (12, 600)), 3.0), seed=1))
+    (folder / "treadmill.gpx").write_bytes(gpx(points, sport="treadmill_running"))
+    ingest([folder], fresh_store, jobs=1)
+    import_map(fresh_store, extract)
+    [record] = fresh_store.activities()
+    assert (record.sub_sport, record.surface_mix) == ("treadmill", None)
