@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := build/demo
 
-.PHONY: demo test test-sweep lint typecheck clean samples bench
+.PHONY: demo test test-sweep test-min lint typecheck clean samples bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,28 @@ test: lint typecheck
 test-sweep: $(VENV)/.installed-test
 	$(BIN)/pytest -m sweep
 
+# The same tests on the lowest versions pyproject.toml allows (constraints-min.txt), in a venv of their own.
+# Old libraries meeting today's transitive dependencies warn about deprecations (matplotlib 3.8 with pyparsing
+# 3.3): not errors here; `make test` on the newest versions keeps every warning an error.
+VENV_MIN := .venv-min
+$(VENV_MIN)/.installed: pyproject.toml constraints-min.txt
+	$(PYTHON) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install -q --upgrade pip
+	$(VENV_MIN)/bin/python -m pip install -q -c constraints-min.txt -e '.[test]'
+	touch $@
+
+test-min: $(VENV_MIN)/.installed
+	$(VENV_MIN)/bin/pytest -p no:cacheprovider -W ignore::DeprecationWarning
+
+# The long fuzz run (docs/robustness.md): 20,000 hostile inputs through `stridewise ingest`, at low priority.
+# Add the real files with STRIDEWISE_REAL_LOGS=../shared/real_logs. The fast run is part of `make test`.
+fuzz: $(VENV)/.installed-test
+	@mkdir -p build
+	nice -n 19 $(BIN)/python scripts/fuzz.py --inputs 20000 --seed 10 --long --out build/fuzz.json
+
 # Regenerate sample_logs/ from the committed generator (deterministic).
 samples: $(VENV)/.installed-test
 	$(BIN)/python scripts/make_sample_logs.py sample_logs
 
 clean:
-	rm -rf build .mypy_cache .pytest_cache .ruff_cache
+	rm -rf build .mypy_cache .pytest_cache .ruff_cache $(VENV_MIN)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import inspect
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from stridewise.errors import InputError
 from stridewise.model import Activity
@@ -91,3 +93,14 @@ def sample_store_copy(sample_store: Path, folder: Path) -> Path:
     """A private copy of the session's sample store: re-ingesting sample_logs into it finds every file unchanged."""
     folder.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(sample_store, folder / "store.sqlite3"))
+
+
+def cli_runner() -> CliRunner:
+    """A CliRunner with stderr kept apart from stdout on every Click the project allows.
+
+    Click 8.2 always separates them and dropped ``mix_stderr``; Click 8.1 (the minimum set, constraints-min.txt)
+    mixes them unless told not to.
+    """
+    if "mix_stderr" in inspect.signature(CliRunner).parameters:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    return CliRunner()

@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from batch_logs import make_logs, write_run
+from conftest import cli_runner
 from stridewise.batch import KILL_AFTER_WEEKS_ENV, LOCK_NAME, batch_lock
 from stridewise.cli import app
 
-runner = CliRunner()
+runner = cli_runner()
 
 
 def _batch(logs: Path, out: Path, *extra: str) -> tuple[int, str, str]:

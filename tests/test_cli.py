@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from typer.main import get_command
-from typer.testing import CliRunner
 
 from builders import gpx, morning, straight_run
+from conftest import cli_runner
 from stridewise.cli import app
 
-runner = CliRunner()
+runner = cli_runner()
 
 
 @pytest.fixture

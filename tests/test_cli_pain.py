@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from typer.main import get_command
-from typer.testing import CliRunner
 
+from conftest import cli_runner
 from stridewise.cli import app
 from stridewise.risk.pain import SEE_A_PROFESSIONAL
 
-runner = CliRunner()
+runner = cli_runner()
 
 SIGNS = "\n".join(["When to see a professional (stridewise does not diagnose):",
                    *(f"  - {sign}" for sign in SEE_A_PROFESSIONAL)])

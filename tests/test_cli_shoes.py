@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from builders import gpx, morning, straight_run, strava_csv
+from conftest import cli_runner
 from stridewise.cli import app
 
-runner = CliRunner()
+runner = cli_runner()
 AS_OF = "2026-07-10"  # the 28-day window is 2026-06-13 .. 2026-07-10: every run below is in it
 CONFIG = """\
 timezone = "UTC"

@@ -12,13 +12,12 @@ import jsonschema
 import numpy as np
 import pytest
 from matplotlib import image as mpimg
-from typer.testing import CliRunner
 
 from builders import gpx, morning, straight_run
-from conftest import PROJECT_ROOT, SAMPLE_LOGS, sample_store_copy
+from conftest import PROJECT_ROOT, SAMPLE_LOGS, cli_runner, sample_store_copy
 from stridewise.cli import app
 
-runner = CliRunner()
+runner = cli_runner()
 SCHEMA = json.loads((PROJECT_ROOT / "docs" / "report.schema.json").read_text())
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SECTIONS = ("summary", "verdict", "flags", "charts", "runs", "data-quality")

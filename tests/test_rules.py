@@ -168,7 +168,13 @@ def test_each_rule_fires_at_its_threshold_and_not_just_below(
     data = rule_input(rows())
     value = measure(data, rule)
     assert len(flags_of(data, rule, **others, **{threshold: value})) == 1
-    assert flags_of(data, rule, **others, **{threshold: value * (1 + 1e-9)}) == []
+    above = value * (1 + 1e-9)
+    if RULES[rule].thresholds[threshold].accepts(above):
+        assert flags_of(data, rule, **others, **{threshold: above}) == []
+    else:  # a share cannot exceed 1: the config refuses it rather than silently never flagging
+        with pytest.raises(ConfigError, match=rf"\[rules\.{rule}\] {threshold} = 1\.000000001: must be a number > 0 "
+                                              r"and <= 1$"):
+            flags_of(data, rule, **others, **{threshold: above})
 
 
 def test_steep_downhill_is_told_as_distance_run_not_as_a_drop() -> None:
@@ -210,8 +216,10 @@ def test_worn_shoes_at_notice_and_replace(notice_km: float, replace_km: float, e
 
 def test_unknown_rule_or_threshold_in_the_config_is_a_one_line_error() -> None:
     data = rule_input(steady_weeks(2))
-    with pytest.raises(ConfigError, match=r"\[rules.spike\]: no such rule \(see `stridewise rules`\)"):
+    known = ", ".join(sorted(RULES))
+    with pytest.raises(ConfigError) as caught:
         evaluate(data, {"spike": {"ratio": 1.2}})
+    assert str(caught.value) == f"config: [rules.spike] no such rule (known: {known}; see `stridewise rules`)"
     with pytest.raises(ConfigError, match=r"unknown threshold 'ratio' \(known: elevated_ratio, high_ratio\)"):
         evaluate(data, {"single_run_spike": {"ratio": 1.2}})
 

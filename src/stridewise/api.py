@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from stridewise.config import Config, load_config
 from stridewise.log import EXTRA_COLUMNS, LOCAL_DATE, SHOE_SOURCE, START_LOCAL, TrainingLog, build_log
 from stridewise.metrics.refresh import refresh_metrics
+from stridewise.risk.registry import validate_overrides
 from stridewise.store import Store, default_db_path
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def load(paths: Iterable[str | Path] = (), *, config: Config | str | Path | None
     log_paths = [Path(p).expanduser() for p in paths]
     if not isinstance(config, Config):
         config = load_config(Path(config).expanduser() if config is not None else None, log_paths)
+    validate_overrides(config.rules, where=str(config.path or "config"))  # bad thresholds fail before ingesting
     with Store(Path(db).expanduser() if db is not None else default_db_path()) as store:
         report = None
         if log_paths:
@@ -41,7 +43,8 @@ def load(paths: Iterable[str | Path] = (), *, config: Config | str | Path | None
 
             report = ingest(log_paths, store, jobs=jobs, progress=progress, settings=config.elevation)
         else:
-            refresh_metrics(store, config.elevation)
+            if refresh_metrics(store, config.elevation):
+                store.resolve_duplicates()  # the gate judges the new totals
         log = build_log(store.activities(include_duplicates=True), store.shoe_assignments(), config,
                         report=report, end=end)
         log.problems = tuple((f.key, f.reason or "unreadable") for f in store.failed_files())

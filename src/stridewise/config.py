@@ -6,11 +6,12 @@ folder given on the command line; ``stridewise.toml`` in the user config directo
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,17 @@ CONFIG_ENV: Final = "STRIDEWISE_CONFIG"
 # EVIDENCE.md, worn shoes: notice at 500 km on one pair, "replace" at 800 km (convention).
 SHOE_NOTICE_KM: Final = 500.0
 SHOE_REPLACE_KM: Final = 800.0
+# No shoe lasts this long (the longest-lived pairs reported reach a few thousand km): a larger limit is a typo.
+MAX_SHOE_KM: Final = 100_000.0
+# Elevation lengths (windows, smoothing) above this are typos, and would make the filters allocate without bound.
+MAX_ELEVATION_LENGTH_M: Final = 10_000.0
+# EVIDENCE.md: grade over windows of at least 50 m (GPS and barometer noise over shorter ones reads as grade).
+MIN_GRADE_WINDOW_M: Final = 50.0
+# A -100% grade is 45 degrees: steeper than any runnable slope.
+STEEPEST_GRADE_PCT: Final = -100.0
+# Grade settings in percent points (noise, dead band): 100 points is 45 degrees, beyond any road or trail.
+MAX_GRADE_PCT: Final = 100.0
+DEFAULT_FOR_RUNNING: Final = "running"  # a shoe's default_for that applies to every run without a named shoe
 
 
 @dataclass(frozen=True)
@@ -194,9 +206,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     where = str(path) if path else "config"
     known = {"timezone", "units", "elevation", "shoes", "shoe_limits", "surface_rules", "osm", "runner", "rules",
              "notify"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    _known_keys(data, known, "setting", where)
     timezone = data.get("timezone")
     if timezone is not None and not isinstance(timezone, str):
         raise ConfigError(f"{where}: timezone must be a string such as 'Europe/Zurich'")
@@ -205,9 +215,14 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
     limits = _table(data, "shoe_limits", where)
-    notice = _number(limits, "notice_km", SHOE_NOTICE_KM, where)
-    replace = _number(limits, "replace_km", SHOE_REPLACE_KM, where)
-    osm = _table(data, "osm", where).get("extract")
+    _known_keys(limits, {"notice_km", "replace_km"}, "[shoe_limits] setting", where)
+    notice = _km(limits, "notice_km", SHOE_NOTICE_KM, where, "[shoe_limits] ")
+    replace = _km(limits, "replace_km", SHOE_REPLACE_KM, where, "[shoe_limits] ")
+    osm_table = _table(data, "osm", where)
+    _known_keys(osm_table, {"extract"}, "[osm] setting", where)
+    osm = osm_table.get("extract")
+    if osm is not None and (not isinstance(osm, str) or not osm.strip()):
+        raise ConfigError(f"{where}: [osm] extract = {_shown(osm)}: must be the path of an .osm.pbf file, as text")
     config = Config(
         path=path,
         timezone=timezone,
@@ -217,8 +232,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
         surface_rules=tuple(_surface_rule(item, where) for item in _list(data, "surface_rules", where)),
         osm_extract=(path.parent / osm if path else Path(osm)) if isinstance(osm, str) else None,
         runner=_runner(_table(data, "runner", where), where),
-        rules={name: {k: float(v) for k, v in table.items()} for name, table in _table(data, "rules", where).items()
-               if isinstance(table, dict)},
+        rules=_rules(_table(data, "rules", where), where),
         notify=_notify(_table(data, "notify", where), where),
     )
     config.zone()  # fail early on an unknown zone
@@ -256,10 +270,28 @@ def _list(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]
     return value
 
 
-def _number(table: Mapping[str, Any], key: str, default: float, where: str) -> float:
+def _shown(value: object) -> str:
+    """A config value as the runner wrote it, cut to one short line."""
+    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _known_keys(table: Mapping[str, Any], known: set[str], what: str, where: str) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown {what} {unknown[0]!r} (known: {', '.join(sorted(known))})")
+
+
+def _number(table: Mapping[str, Any], key: str, default: float, where: str, *, low: float = -math.inf,
+            high: float = math.inf, low_inclusive: bool = False, section: str = "") -> float:
+    """``table[key]`` as a finite float in (low, high] (or [low, high]); one line naming key, value and range."""
     value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"{where}: {key} must be a number, not {value!r}")
+    allowed = number_range(low, high, low_inclusive=low_inclusive)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigError(f"{where}: {section}{key} = {_shown(value)}: must be {allowed}")
+    if value > high or value < low or (value == low and not low_inclusive):
+        raise ConfigError(f"{where}: {section}{key} = {_shown(value)}: must be {allowed}")
     return float(value)
 
 
@@ -267,6 +299,41 @@ def _number(table: Mapping[str, Any], key: str, default: float, where: str) -> f
 RETIRED_ELEVATION_SETTINGS: Final = frozenset({
     "barometric_smoothing_m", "gps_smoothing_m", "gps_totals_smoothing_m", "gps_hysteresis_m",
     "barometric_min_descent_m", "gps_min_descent_m"})
+
+
+def _km(table: Mapping[str, Any], key: str, default: float, where: str, section: str, *,
+        zero_ok: bool = False) -> float:
+    """A shoe distance: more than 0 (0 allowed where ``zero_ok``), at most MAX_SHOE_KM."""
+    return _number(table, key, default, where, low=0.0, high=MAX_SHOE_KM, low_inclusive=zero_ok, section=section)
+
+
+def number_range(low: float, high: float, *, low_inclusive: bool = False, whole: bool = False) -> str:
+    """The words for an allowed range: "a number > 0", "a whole number from 1 to 52"..."""
+    kind = "a whole number" if whole else "a number"
+    if math.isinf(low) and math.isinf(high):
+        return kind
+    if math.isinf(high):
+        return f"{kind} {'>=' if low_inclusive else '>'} {low:g}"
+    if math.isinf(low):
+        return f"{kind} <= {high:g}"
+    return f"{kind} from {low:g} to {high:g}" if low_inclusive else f"{kind} > {low:g} and <= {high:g}"
+
+
+# Range of each [elevation] setting: (low, high, low inclusive).
+_ELEVATION_RANGES: Final[dict[str, tuple[float, float, bool]]] = {
+    "downhill_grade_pct": (STEEPEST_GRADE_PCT, 0.0, True),
+    "steep_grade_pct": (STEEPEST_GRADE_PCT, 0.0, True),
+    "grade_window_m": (MIN_GRADE_WINDOW_M, MAX_ELEVATION_LENGTH_M, True),
+    "barometric_median_m": (0.0, MAX_ELEVATION_LENGTH_M, True),
+    "gps_median_m": (0.0, MAX_ELEVATION_LENGTH_M, True),
+    "target_grade_noise_pct": (0.0, MAX_GRADE_PCT, False),
+    "gps_max_grade_filter_m": (MIN_GRADE_WINDOW_M, MAX_ELEVATION_LENGTH_M, True),
+    "barometric_max_grade_filter_m": (MIN_GRADE_WINDOW_M, MAX_ELEVATION_LENGTH_M, True),
+    "barometric_hysteresis_m": (0.0, MAX_ELEVATION_LENGTH_M, True),
+    "gps_totals_dead_band_pct": (0.0, MAX_GRADE_PCT, True),
+}
+# A setting added later without a range of its own: more than 0, at most MAX_ELEVATION_LENGTH_M.
+_LENGTH_RANGE: Final = (0.0, MAX_ELEVATION_LENGTH_M, False)
 
 
 def _elevation(table: dict[str, Any], where: str) -> ElevationSettings:
@@ -277,20 +344,20 @@ def _elevation(table: dict[str, Any], where: str) -> ElevationSettings:
                           "track's own noise); remove it, or set target_grade_noise_pct / gps_max_grade_filter_m")
     unknown = sorted(set(table) - names)
     if unknown:
-        raise ConfigError(f"{where}: unknown [elevation] setting {unknown[0]!r}")
-    values = {k: _number(table, k, 0.0, where) for k in table}
+        raise ConfigError(f"{where}: unknown [elevation] setting {unknown[0]!r} (known: {', '.join(sorted(names))})")
+    values = {}
+    for name in table:
+        low, high, inclusive = _ELEVATION_RANGES.get(name, _LENGTH_RANGE)
+        values[name] = _number(table, name, 0.0, where, low=low, high=high, low_inclusive=inclusive,
+                               section="[elevation] ")
     settings = ElevationSettings(**values)
-    if settings.grade_window_m < 50:
-        raise ConfigError(f"{where}: [elevation] grade_window_m must be at least 50 (EVIDENCE.md)")
     if not settings.steep_grade_pct <= settings.downhill_grade_pct < 0:
-        raise ConfigError(f"{where}: [elevation] needs steep_grade_pct <= downhill_grade_pct < 0")
-    if settings.target_grade_noise_pct <= 0 or min(settings.gps_max_grade_filter_m,
-                                                   settings.barometric_max_grade_filter_m) < settings.grade_window_m:
-        raise ConfigError(f"{where}: [elevation] needs target_grade_noise_pct > 0 and gps_max_grade_filter_m, "
-                          "barometric_max_grade_filter_m >= grade_window_m")
-    if min(settings.barometric_median_m, settings.gps_median_m, settings.barometric_hysteresis_m,
-           settings.gps_totals_dead_band_pct) < 0:
-        raise ConfigError(f"{where}: [elevation] lengths, hysteresis and dead band cannot be negative")
+        raise ConfigError(f"{where}: [elevation] steep_grade_pct = {settings.steep_grade_pct:g}, downhill_grade_pct = "
+                          f"{settings.downhill_grade_pct:g}: needs steep_grade_pct <= downhill_grade_pct < 0")
+    if min(settings.gps_max_grade_filter_m, settings.barometric_max_grade_filter_m) < settings.grade_window_m:
+        raise ConfigError(f"{where}: [elevation] gps_max_grade_filter_m = {settings.gps_max_grade_filter_m:g}, "
+                          f"barometric_max_grade_filter_m = {settings.barometric_max_grade_filter_m:g}: both must be "
+                          f"at least grade_window_m ({settings.grade_window_m:g})")
     return settings
 
 
@@ -312,7 +379,21 @@ def _notify(table: dict[str, Any], where: str) -> NotifyConfig:
     return NotifyConfig(tuple(u.strip() for u in urls), on, report_url)
 
 
+def _rules(table: dict[str, Any], where: str) -> dict[str, dict[str, float]]:
+    """[rules.<id>] tables of numbers. Which ids and thresholds exist, and their ranges, the risk stage checks
+    (:func:`stridewise.risk.registry.validate_overrides`, called when the config is loaded for analysis)."""
+    rules: dict[str, dict[str, float]] = {}
+    for rule_id, values in table.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: rules.{rule_id} = {_shown(values)}: must be a table [rules.{rule_id}] "
+                              "of thresholds (see `stridewise rules`)")
+        rules[rule_id] = {name: _number(values, name, 0.0, where, section=f"[rules.{rule_id}] ") for name in values}
+    return rules
+
+
 def _date(value: object, key: str, where: str) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
     if value is None or isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -320,24 +401,31 @@ def _date(value: object, key: str, where: str) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ConfigError(f"{where}: {key} must be a date like 2026-03-01, not {value!r}")
+    raise ConfigError(f"{where}: {key} = {_shown(value)}: must be a date like 2026-03-01")
 
 
 def _shoe(item: dict[str, Any], where: str, notice: float, replace: float) -> Shoe:
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{where}: every [[shoes]] needs a name")
+    _known_keys(item, {"name", "first_use", "retire", "initial_km", "notice_km", "replace_km", "default_for"},
+                f"setting of shoe {name!r}:", where)
     default_for = item.get("default_for", [])
     if isinstance(default_for, str):
         default_for = [default_for]
+    allowed = (*SURFACES, DEFAULT_FOR_RUNNING)
+    if not isinstance(default_for, list) or not all(isinstance(x, str) and x.lower() in allowed for x in default_for):
+        raise ConfigError(f"{where}: shoe {name!r} default_for = {_shown(item.get('default_for'))}: must be one of "
+                          f"{', '.join(allowed)}, or a list of them")
+    section = f"shoe {name!r} "
     return Shoe(
         name=name.strip(),
         first_use=_date(item.get("first_use"), f"shoe {name!r} first_use", where),
         retire=_date(item.get("retire"), f"shoe {name!r} retire", where),
-        initial_km=_number(item, "initial_km", 0.0, where),
-        notice_km=_number(item, "notice_km", notice, where),
-        replace_km=_number(item, "replace_km", replace, where),
-        default_for=tuple(str(x).lower() for x in default_for),
+        initial_km=_km(item, "initial_km", 0.0, where, section, zero_ok=True),
+        notice_km=_km(item, "notice_km", notice, where, section),
+        replace_km=_km(item, "replace_km", replace, where, section),
+        default_for=tuple(x.lower() for x in default_for),
     )
 
 
@@ -348,8 +436,14 @@ def _surface_rule(item: dict[str, Any], where: str) -> SurfaceRule:
     unknown = sorted(set(item) - {"surface", "name_contains", "gear", "type", "fallback"})
     if unknown:
         raise ConfigError(f"{where}: unknown surface rule setting {unknown[0]!r}")
-    rule = SurfaceRule(surface, item.get("name_contains"), item.get("gear"), item.get("type"),
-                       bool(item.get("fallback", False)))
+    for key in ("name_contains", "gear", "type"):
+        value = item.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{where}: surface rule for {surface!r} {key} = {_shown(value)}: must be text")
+    fallback = item.get("fallback", False)
+    if not isinstance(fallback, bool):
+        raise ConfigError(f"{where}: surface rule for {surface!r} fallback = {_shown(fallback)}: must be true or false")
+    rule = SurfaceRule(surface, item.get("name_contains"), item.get("gear"), item.get("type"), fallback)
     if rule.name_contains is None and rule.gear is None and rule.type is None:
         raise ConfigError(f"{where}: surface rule for {surface!r} needs name_contains, gear or type")
     return rule

@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from stridewise.frames import SHOE, SHOE_SOURCE, SURFACE, SURFACE_SOURCE, local_time
+from stridewise.jsontext import dumps, plain
 from stridewise.store import ActivityRecord
 
 
@@ -72,5 +73,10 @@ def activity_dict(record: ActivityRecord, zone: tzinfo,
         "shoe_source": derived.get(SHOE_SOURCE),
         "duplicate_of": record.duplicate_of,
         "duplicate_reason": record.duplicate_reason,
+        "counted": record.counted,
+        "not_counted_because": record.not_counted_because,
         "warnings": record.warnings,
     }
+
+
+__all__ = ["activity_dict", "dumps", "local_start", "plain"]

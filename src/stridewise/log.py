@@ -48,7 +48,7 @@ class TrainingLog:
     shoes: tuple[Shoe, ...]  # configured shoes plus the ones Strava named
     config: Config
     zone: ZoneInfo
-    records: list[ActivityRecord]  # every stored activity, duplicates included (duplicate_of set)
+    records: list[ActivityRecord]  # every stored activity, the ones not counted included (see .counted)
     ingest_report: IngestReport | None = None
     problems: tuple[tuple[str, str], ...] = ()  # (file, reason) of every stored file that could not be read
     pain: tuple[PainEntry, ...] = ()  # the pain journal, oldest first
@@ -72,7 +72,7 @@ class TrainingLog:
 def build_log(records: Sequence[ActivityRecord], assignments: dict[int, str], config: Config, *,
               report: IngestReport | None = None, end: date | None = None) -> TrainingLog:
     zone = config.zone()
-    counted = [r for r in records if r.duplicate_of is None]
+    counted = [r for r in records if r.counted]
     shoes = registered_shoes(config.shoes, [r.gear for r in counted if r.is_run])
     rows = []
     for r in counted:

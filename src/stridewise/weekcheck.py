@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Final
 
 from stridewise import frames as f
@@ -18,7 +19,7 @@ from stridewise.risk.pain import (
     flags_before,
     personal_evidence,
 )
-from stridewise.weeks import parse_week
+from stridewise.weeks import parse_week, week_label
 
 # What the week held, in the check object's "status": flags of some severity, nothing to flag, no counted run,
 # or a week that has not begun. The report colours the last two neutrally: nothing recorded is not "safe".
@@ -93,6 +94,7 @@ def week_report(log: TrainingLog, week: str, *, today: date | None = None) -> di
     back = return_covering(returns, week_sunday(monday)) or return_covering(returns, monday)
     if back is not None:
         notes.insert(0, not_meaningful(week, back))
+    left_out = not_counted(log, week)
     return {
         "week": week,
         "status": status,
@@ -103,8 +105,33 @@ def week_report(log: TrainingLog, week: str, *, today: date | None = None) -> di
         "flags": flags,
         "always": ADVICE_ALWAYS,
         "pain": pain,
-        "notes": notes,
+        "not_counted": left_out,
+        "notes": [*not_counted_lines(left_out), *notes],
     }
+
+
+def not_counted(log: TrainingLog, week: str) -> list[dict[str, Any]]:
+    """The week's stored activities that the series and the rules leave out (duplicates, implausible values)."""
+    left_out = []
+    for record in log.records:
+        local = record.start_utc.astimezone(log.zone)
+        if record.counted or week_label(local.date()) != week:
+            continue
+        left_out.append({"id": record.id, "source": record.source, "sport": record.sport,
+                         "start_local": local.isoformat(), "reason": record.not_counted_because})
+    return left_out
+
+
+def not_counted_lines(left_out: list[dict[str, Any]]) -> list[str]:
+    """One line saying how many activities this week were left out, then one line per activity with the reason."""
+    if not left_out:
+        return []
+    lines = [f"{len(left_out)} stored activit{'y' if len(left_out) == 1 else 'ies'} of this week "
+             f"{'is' if len(left_out) == 1 else 'are'} not counted:"]
+    for item in left_out:
+        start = datetime.fromisoformat(item["start_local"])
+        lines.append(f"- {start:%a %d %b %H:%M} {item['sport']} ({Path(item['source']).name}): {item['reason']}")
+    return lines
 
 
 def not_meaningful(week: str, back: Return) -> str:

@@ -34,6 +34,7 @@ from stridewise.ingest import IngestReport, Progress, ingest
 from stridewise.log import TrainingLog, build_log
 from stridewise.report import build_report, prepare, write_report
 from stridewise.report.build import report_data
+from stridewise.risk.registry import validate_overrides
 from stridewise.series import columns as sc
 from stridewise.store import Store, default_db_path
 from stridewise.units import Units
@@ -112,6 +113,7 @@ def run_batch(log_dir: Path, report_dir: Path, *, db: Path | None = None, config
     with batch_lock(report_dir) as previous:
         stale = remove_stale_temp_files(report_dir)
         config = load_config(config_path, [log_dir])
+        validate_overrides(config.rules, where=str(config.path or "config"))
         if units is not None:  # --units over the config's units (flag messages are worded in them too)
             config = replace(config, units=units)
         units = config.units

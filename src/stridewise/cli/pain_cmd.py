@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -102,6 +101,7 @@ def list_entries(
 
         stridewise pain list --json > pain.json
     """
+    from stridewise.jsontext import dumps
     from stridewise.risk.pain import SEE_A_PROFESSIONAL, SEE_A_PROFESSIONAL_HEADING, episodes
 
     with open_store(db) as store:
@@ -111,7 +111,7 @@ def list_entries(
     if as_json:
         document = {"entries": [_entry_dict(e) for e in entries], "episodes": [_episode_dict(e) for e in found],
                     "see_a_professional": list(signs)}
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        typer.echo(dumps(document))
         return
     if not entries:
         typer.echo("No pain recorded. Record some with: stridewise pain add today 3 --where \"lower back\"")

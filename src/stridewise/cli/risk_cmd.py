@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -47,6 +46,7 @@ def check(
         stridewise check ~/Garmin/Activities --week 2026-W47 --fail-on elevated
     """
     from stridewise.api import load
+    from stridewise.jsontext import dumps
     from stridewise.risk import Severity, at_or_above, in_week
     from stridewise.weekcheck import week_report
 
@@ -56,7 +56,7 @@ def check(
     failed = log.ingest_report is not None and not log.ingest_report.ok
     if log.ingest_report is not None and log.ingest_report.failures:
         typer.echo(summary_text(log.ingest_report), err=True)
-    typer.echo(json.dumps(report, indent=2, ensure_ascii=False) if as_json else "\n".join(report_lines(report)))
+    typer.echo(dumps(report) if as_json else "\n".join(report_lines(report)))
     if failed:
         raise typer.Exit(code=1)
     if fail_on is not None and at_or_above(in_week(log.flags, chosen), Severity(fail_on.value)):
@@ -92,8 +92,9 @@ def rules(
     if markdown:
         typer.echo(rules_markdown(), nl=False)
         return
-    overrides = load_config(config).rules
-    validate_overrides(overrides)
+    loaded = load_config(config)
+    overrides = loaded.rules
+    validate_overrides(overrides, where=str(loaded.path or "config"))
     for rule in RULES.values():
         lines = rule_lines(rule)
         if rule.id in overrides:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -74,6 +73,7 @@ def list_shoes(
         stridewise shoes list ~/Garmin/Activities --config ~/stridewise.toml
     """
     from stridewise.api import load
+    from stridewise.jsontext import dumps
     from stridewise.metrics.shoe_report import active_shoes, report_records, shoe_report, unassigned_runs
 
     today = as_of or date.today()
@@ -83,7 +83,7 @@ def list_shoes(
     if ingested is not None and not ingested.ok:
         typer.echo(summary_text(ingested), err=True)
     if as_json:
-        typer.echo(json.dumps(report_records(report), indent=2, ensure_ascii=False))
+        typer.echo(dumps(report_records(report)))
     else:
         unassigned = unassigned_runs(log.activities, today=today)
         typer.echo(_table_text(report_records(report), active_shoes(report), unassigned=unassigned, today=today,

@@ -10,6 +10,7 @@ from stridewise.metrics import ActivityMetrics, ElevationSettings, compute_metri
 from stridewise.model import Activity
 from stridewise.parsers import parse_bytes
 from stridewise.parsers import sport as sports
+from stridewise.plausible import drop_impossible_points
 from stridewise.sources import SourceFile, SourceReader, StravaHints
 
 
@@ -43,6 +44,7 @@ def parse_source(source: SourceFile, known_sha256: str | None = None, settings: 
     del data  # the largest object of the parse; free it before the metrics
     for activity in activities:
         _apply_hints(activity, source.hints)
+    activities = [drop_impossible_points(a) for a in activities]  # knows the sport, hints included
     settings = settings or ElevationSettings()
     return Outcome(source, sha256, activities=[(a, _metrics(a, settings)) for a in activities])
 

@@ -17,7 +17,7 @@ from stridewise.parsers.gpx import parse_gpx
 from stridewise.parsers.tcx import parse_tcx
 
 # Bump when a parser change alters what is stored: the store re-parses files read by an older version.
-PARSER_VERSION: Final = 1
+PARSER_VERSION: Final = 2  # 2: points implying an impossible speed are dropped (stridewise.plausible)
 
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 # A gzip member that inflates past this is not a training file (the largest real FIT files are tens of MB).

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from stridewise.jsontext import dumps
 from stridewise.report.build import ReportBundle, build_report
 from stridewise.report.pages import environment
 from stridewise.report.write import write_atomic
@@ -30,7 +30,7 @@ def write_report(bundle: ReportBundle, out_dir: Path) -> list[Path]:
     """Write the three files of ``bundle`` into ``out_dir`` (each atomically); return their paths."""
     names = bundle.file_names()
     contents = {"html": bundle.html.encode("utf-8"), "png": bundle.png,
-                "json": (json.dumps(bundle.data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")}
+                "json": (dumps(bundle.data) + "\n").encode("utf-8")}
     paths = []
     for kind, data in contents.items():
         path = out_dir / names[kind]

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from stridewise import frames as f
+from stridewise.jsontext import dumps
 from stridewise.log import TrainingLog
 from stridewise.report.pages import TEMPLATES, render_page
 from stridewise.report.units import Units, distance_in, distance_label, km_in
@@ -93,6 +94,11 @@ def _quality(log: TrainingLog, window: pd.DataFrame) -> list[str]:
     shifted = sum(1 for r in log.records if r.duplicate_of is not None and is_clock_shift(r.duplicate_reason))
     notes.append(f"{duplicates} activity file(s) were second copies of a stored activity and are not counted"
                  + (f" ({shifted} of them the same track with the clock shifted by whole hours)." if shifted else "."))
+    impossible = [r for r in log.records if not r.counted and r.duplicate_of is None]
+    if impossible:
+        notes.append(f"{len(impossible)} activit{'y has' if len(impossible) == 1 else 'ies have'} impossible values "
+                     f"and {'is' if len(impossible) == 1 else 'are'} not counted: " + "; ".join(
+                         f"{Path(r.source).name} ({r.not_counted_because})" for r in impossible[:10]))
     return notes
 
 
@@ -171,4 +177,4 @@ def build_report(log: TrainingLog, week: str, *, weeks: int = 16, units: Units =
         card = card_png(report_card(log, week, data["verdict"], weeks=weeks, units=units,
                                     neutral=data["status"] in (STATUS_NO_RUNS, STATUS_FUTURE)))
     html = render_html(log, data, charts, pain, weeks=weeks)
-    return ReportBundle(week, html, card, json.loads(json.dumps(data)))
+    return ReportBundle(week, html, card, json.loads(dumps(data, indent=None)))

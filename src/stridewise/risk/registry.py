@@ -6,13 +6,14 @@ Thresholds are overridden per rule in the config file: ``[rules.single_run_spike
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
-from stridewise.config import Shoe
+from stridewise.config import Shoe, number_range
 from stridewise.errors import ConfigError
 from stridewise.risk.model import Evidence, Flag, Severity
 from stridewise.units import DEFAULT_UNITS, Units, distance_text
@@ -35,10 +36,28 @@ class RuleInput:
         return distance_text(metres, self.units, digits)
 
 
+# Counts of days and weeks a rule looks back or ahead: ten years is longer than any training history needs.
+MAX_DAYS = 3650
+MAX_WEEKS = 520
+
+
 @dataclass(frozen=True)
 class Threshold:
+    """A rule's tunable number: its default, what it means, and the values the config may set it to."""
+
     default: float
     meaning: str
+    low: float = 0.0  # allowed: more than low (or equal where low_inclusive), at most high
+    high: float = math.inf
+    low_inclusive: bool = False
+    whole: bool = False  # a count (weeks, days)
+
+    def allowed(self) -> str:
+        return number_range(self.low, self.high, low_inclusive=self.low_inclusive, whole=self.whole)
+
+    def accepts(self, value: float) -> bool:
+        above = value >= self.low if self.low_inclusive else value > self.low
+        return math.isfinite(value) and above and value <= self.high and (not self.whole or value.is_integer())
 
 
 RuleCheck = Callable[[RuleInput, Mapping[str, float], "Rule"], list[Flag]]
@@ -55,12 +74,17 @@ class Rule:
     thresholds: Mapping[str, Threshold] = field(default_factory=dict)
     check: RuleCheck | None = None
 
-    def params(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+    def params(self, overrides: Mapping[str, float] | None = None, *, where: str = "config") -> dict[str, float]:
+        """The thresholds with the config's overrides; an unknown name or a value out of range is a ConfigError."""
         values = {name: t.default for name, t in self.thresholds.items()}
         for name, value in (overrides or {}).items():
             if name not in values:
                 known = ", ".join(values) or "none"
-                raise ConfigError(f"[rules.{self.id}]: unknown threshold {name!r} (known: {known})")
+                raise ConfigError(f"{where}: [rules.{self.id}] unknown threshold {name!r} (known: {known})")
+            threshold = self.thresholds[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not threshold.accepts(float(value)):
+                shown = f"{value:.0f}" if isinstance(value, float) and value.is_integer() else repr(value)
+                raise ConfigError(f"{where}: [rules.{self.id}] {name} = {shown}: must be {threshold.allowed()}")
             values[name] = float(value)
         return values
 
@@ -88,9 +112,11 @@ def register(rule: Rule) -> Callable[[RuleCheck], RuleCheck]:
     return attach
 
 
-def validate_overrides(overrides: Mapping[str, Mapping[str, float]]) -> None:
+def validate_overrides(overrides: Mapping[str, Mapping[str, float]], *, where: str = "config") -> None:
+    """Every [rules.*] table names a rule, and every value a threshold of it within its range."""
     unknown = sorted(set(overrides) - set(RULES))
     if unknown:
-        raise ConfigError(f"[rules.{unknown[0]}]: no such rule (see `stridewise rules`)")
+        raise ConfigError(f"{where}: [rules.{unknown[0]}] no such rule (known: {', '.join(sorted(RULES))}; "
+                          "see `stridewise rules`)")
     for rule_id, values in overrides.items():
-        RULES[rule_id].params(values)
+        RULES[rule_id].params(values, where=where)

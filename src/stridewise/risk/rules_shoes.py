@@ -10,7 +10,7 @@ from stridewise import frames as f
 from stridewise.metrics.shoe_report import M_PER_KM, STATUS_NOTICE, STATUS_REPLACE, STATUS_RETIRED, shoe_wear
 from stridewise.risk.advice import ADVICE_SHOES, ADVICE_SHOES_SOON, SOURCE_SHOES
 from stridewise.risk.model import Evidence, Flag, Severity
-from stridewise.risk.registry import Rule, RuleInput, Threshold, register
+from stridewise.risk.registry import MAX_DAYS, Rule, RuleInput, Threshold, register
 from stridewise.weeks import week_label
 
 LOCAL_DATE = f.LOCAL_DATE
@@ -19,8 +19,10 @@ LOCAL_DATE = f.LOCAL_DATE
 @register(Rule(
     "worn_shoes", "Shoes past their life", Evidence.CONVENTION, (Severity.INFO, Severity.ELEVATED), SOURCE_SHOES,
     ADVICE_SHOES,
-    {"horizon_days": Threshold(28, "days ahead in which a pair projected to reach its notice distance is named"),
-     "rate_days": Threshold(28, "days of recent use the projection is based on")}))
+    {"horizon_days": Threshold(28, "days ahead in which a pair projected to reach its notice distance is named",
+                               low=1, high=MAX_DAYS, low_inclusive=True, whole=True),
+     "rate_days": Threshold(28, "days of recent use the projection is based on", low=1, high=MAX_DAYS,
+                            low_inclusive=True, whole=True)}))
 def worn_shoes(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
     """Per shoe and week of use, on the week's last run: past replace (elevated, "replace the pair"), past notice
     (info), or projected to reach notice within the horizon (info); the last two advise planning a new pair, never

@@ -11,7 +11,7 @@ import pandas as pd
 from stridewise import frames as f
 from stridewise.risk.advice import ADVICE_DOWNHILL, ADVICE_SURFACE, SOURCE_DOWNHILL, SOURCE_SURFACE
 from stridewise.risk.model import Evidence, Flag, Severity
-from stridewise.risk.registry import Rule, RuleInput, Threshold, register
+from stridewise.risk.registry import MAX_WEEKS, Rule, RuleInput, Threshold, register
 from stridewise.risk.rules_load import at, local_day, week_end
 from stridewise.series import columns as sc
 from stridewise.series import week_label
@@ -34,7 +34,7 @@ def _distance(data: RuleInput, metres: float) -> str:
     {"ratio": Threshold(1.10, "distance on steep downhill / the largest of the previous 30 days (by analogy "
                               "with the spike rule)"),
      "min_steep_m": Threshold(200.0, "distance on steep downhill (grade <= -10%) below which a run is not "
-                                     "flagged")}))
+                                     "flagged", low_inclusive=True)}))
 def downhill_novelty(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
     flags = []
     for index, run in data.runs.iterrows():
@@ -62,8 +62,10 @@ def downhill_novelty(data: RuleInput, params: Mapping[str, float], rule: Rule) -
     "downhill_share", "Downhill share far above your norm", Evidence.CONVENTION, (Severity.ELEVATED,),
     SOURCE_DOWNHILL, ADVICE_DOWNHILL,
     {"ratio": Threshold(2.0, "week's downhill share / mean share of the previous 8 weeks"),
-     "min_excess": Threshold(0.05, "and at least this much above it (5 percentage points)"),
-     "norm_weeks": Threshold(8, "weeks in the norm; at least half must have altitude data")}))
+     "min_excess": Threshold(0.05, "and at least this much above it (5 percentage points)", high=1,
+                             low_inclusive=True),
+     "norm_weeks": Threshold(8, "weeks in the norm; at least half must have altitude data", low=1, high=MAX_WEEKS,
+                             low_inclusive=True, whole=True)}))
 def downhill_share(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
     weeks = int(params["norm_weeks"])
     share = data.weekly[sc.DOWNHILL_SHARE].astype(float)
@@ -100,8 +102,9 @@ def _known_share_of_distance(weekly: pd.DataFrame) -> pd.Series:
     "surface_change", "Sudden change of running surface", Evidence.CONVENTION, (Severity.ELEVATED,), SOURCE_SURFACE,
     ADVICE_SURFACE,
     {"min_change": Threshold(0.5, "half the sum of |share this week - mean share of the previous 4 weeks| over "
-                                  "the surfaces (0 = same mix, 1 = all different)"),
-     "min_known_share": Threshold(0.5, "share of the distance whose surface is known, this week and before")}))
+                                  "the surfaces (0 = same mix, 1 = all different)", high=1),
+     "min_known_share": Threshold(0.5, "share of the distance whose surface is known, this week and before",
+                                  high=1, low_inclusive=True)}))
 def surface_change(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
     mix = _known_mix(data.weekly)
     usable = _known_share_of_distance(data.weekly) >= params["min_known_share"]
@@ -128,9 +131,11 @@ def surface_change(data: RuleInput, params: Mapping[str, float], rule: Rule) -> 
 @register(Rule(
     "hard_surface", "Weeks on end on hard roads", Evidence.CONVENTION, (Severity.INFO,), SOURCE_SURFACE,
     ADVICE_SURFACE,
-    {"min_road_share": Threshold(0.9, "share of the week's known-surface distance on road"),
-     "min_weeks": Threshold(4, "consecutive weeks at or above that share"),
-     "min_known_share": Threshold(0.5, "share of the week's distance whose surface is known")}))
+    {"min_road_share": Threshold(0.9, "share of the week's known-surface distance on road", high=1),
+     "min_weeks": Threshold(4, "consecutive weeks at or above that share", low=1, high=MAX_WEEKS, low_inclusive=True,
+                            whole=True),
+     "min_known_share": Threshold(0.5, "share of the week's distance whose surface is known", high=1,
+                                  low_inclusive=True)}))
 def hard_surface(data: RuleInput, params: Mapping[str, float], rule: Rule) -> list[Flag]:
     road = _known_mix(data.weekly)["road"]
     usable = _known_share_of_distance(data.weekly) >= params["min_known_share"]

@@ -25,11 +25,12 @@ from stridewise.errors import StoreError
 from stridewise.model import Activity
 from stridewise.store.codec import decode_stream, encode_stream
 from stridewise.store.duplicates import Span, find_duplicates, same_shape
+from stridewise.store.guard import damage_reason, implausible, is_damage
 from stridewise.store.maps import MapTables, mix_from_row
 from stridewise.store.notified import DDL as NOTIFIED_DDL
 from stridewise.store.notified import NotifiedFlags
 from stridewise.store.pain import PainEntry
-from stridewise.store.schema import DDL, METRICS_COLUMNS, SCHEMA_VERSION
+from stridewise.store.schema import ADDED_ACTIVITY_COLUMNS, DDL, METRICS_COLUMNS, SCHEMA_VERSION
 
 DB_ENV: Final = "STRIDEWISE_DB"
 DB_FILENAME: Final = "stridewise.sqlite3"
@@ -93,6 +94,8 @@ class ActivityRecord:
     steep_downhill_distance_m: float | None
     duplicate_reason: str | None = None  # why it is a copy of duplicate_of; None when it counts
     surface_mix: dict[str, float] | None = None  # metres per map surface class; None: never matched on a map
+    counted: bool = True  # False: a duplicate, or impossible values (see not_counted_because)
+    not_counted_because: str | None = None
 
     @property
     def is_run(self) -> bool:
@@ -119,9 +122,13 @@ class Store(NotifiedFlags, MapTables):
             self._rebuild_changed_metrics_table()
             self._conn.executescript(DDL + NOTIFIED_DDL)
             self._init_map_tables()
-            self._check_schema()
-        except (sqlite3.Error, OSError) as exc:
+            migrated = self._check_schema()
+        except sqlite3.Error as exc:
+            raise StoreError(str(path), damage_reason(exc) if is_damage(exc) else f"cannot open ({exc})") from exc
+        except OSError as exc:
             raise StoreError(str(path), f"cannot open ({exc})") from exc
+        if migrated:
+            self.resolve_duplicates()
 
     def close(self) -> None:
         self._conn.close()
@@ -143,26 +150,49 @@ class Store(NotifiedFlags, MapTables):
                 raise
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StoreError(str(self.path), str(exc)) from exc
+            raise StoreError(str(self.path), damage_reason(exc) if is_damage(exc) else str(exc)) from exc
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Every row of a query; a damaged file raises :class:`StoreError`, never sqlite3's own error."""
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(str(self.path), damage_reason(exc) if is_damage(exc) else str(exc)) from exc
+
+    def _row(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
 
     def _rebuild_changed_metrics_table(self) -> None:
         columns = tuple(r[1] for r in self._conn.execute("PRAGMA table_info(metrics)").fetchall())
         if columns and columns != METRICS_COLUMNS:
             self._conn.execute("DROP TABLE metrics")  # derived data: refresh_metrics recomputes it from streams
 
-    def _check_schema(self) -> None:
+    def _check_schema(self) -> bool:
+        """Check the schema version, adding what older versions lack; True when the store was migrated."""
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             self._conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) > SCHEMA_VERSION:
-            raise StoreError(str(self.path), f"written by a newer stridewise (schema {row[0]}); upgrade stridewise")
-        elif int(row[0]) < SCHEMA_VERSION:  # the DDL above has added what the older version lacked
-            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            return False
+        version = str(row[0])
+        if not version.isdigit():
+            raise StoreError(str(self.path), f"damaged: schema version {version[:40]!r} is not a number; restore a "
+                                             "backup, or move the file aside and ingest again")
+        if int(version) > SCHEMA_VERSION:
+            raise StoreError(str(self.path), f"written by a newer stridewise (schema {version}); upgrade stridewise")
+        if int(version) == SCHEMA_VERSION:
+            return False
+        present = {r[1] for r in self._conn.execute("PRAGMA table_info(activities)").fetchall()}
+        for name, definition in ADDED_ACTIVITY_COLUMNS:
+            if name not in present:
+                self._conn.execute(f"ALTER TABLE activities ADD COLUMN {name} {definition}")
+        self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+        return True
 
     # --- files -------------------------------------------------------------------------------------------
     def file_state(self, key: str) -> FileState | None:
-        row = self._conn.execute("SELECT key, size, mtime_ns, sha256, status, reason, parser_version "
-                                 "FROM files WHERE key = ?", (key,)).fetchone()
+        row = self._row("SELECT key, size, mtime_ns, sha256, status, reason, parser_version "
+                        "FROM files WHERE key = ?", (key,))
         return FileState(*row) if row else None
 
     def archive_unchanged(self, key: str, size: int, mtime_ns: int) -> bool:
@@ -232,16 +262,16 @@ class Store(NotifiedFlags, MapTables):
         conn.execute(_INSERT_METRICS, (activity_id, settings_key, *(values[c] for c in METRICS_COLUMNS[2:])))
 
     def failed_files(self, *, prefix: str = "") -> list[FileState]:
-        rows = self._conn.execute("SELECT key, size, mtime_ns, sha256, status, reason, parser_version "
-                                  "FROM files WHERE status = 'failed' AND substr(key, 1, ?) = ? ORDER BY key",
-                                  (len(prefix), prefix)).fetchall()
+        rows = self._rows("SELECT key, size, mtime_ns, sha256, status, reason, parser_version "
+                          "FROM files WHERE status = 'failed' AND substr(key, 1, ?) = ? ORDER BY key",
+                          (len(prefix), prefix))
         return [FileState(*r) for r in rows]
 
     # --- derived data ------------------------------------------------------------------------------------
     def stale_metrics(self, settings_key: str) -> list[int]:
         """Activities whose metrics were computed by other code or settings (or never)."""
-        rows = self._conn.execute("SELECT a.id FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id "
-                                  "WHERE m.settings_key IS NULL OR m.settings_key != ?", (settings_key,)).fetchall()
+        rows = self._rows("SELECT a.id FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id "
+                          "WHERE m.settings_key IS NULL OR m.settings_key != ?", (settings_key,))
         return [int(r[0]) for r in rows]
 
     def save_metrics(self, activity_id: int, metrics: MetricValues, settings_key: str) -> None:
@@ -250,41 +280,48 @@ class Store(NotifiedFlags, MapTables):
 
     def metrics_inputs(self, activity_id: int) -> tuple[float | None, str, str | None]:
         """(device distance, altitude source, sub-sport): what metrics need besides the stream."""
-        row = self._conn.execute("SELECT device_distance_m, altitude_source, sub_sport FROM activities WHERE id = ?",
-                                 (activity_id,)).fetchone()
+        row = self._row("SELECT device_distance_m, altitude_source, sub_sport FROM activities WHERE id = ?",
+                        (activity_id,))
         if row is None:
             raise StoreError(str(self.path), f"no activity {activity_id}")
         return row[0], row[1], row[2]
 
     def stream(self, activity_id: int) -> pd.DataFrame:
-        row = self._conn.execute("SELECT data FROM streams WHERE activity_id = ?", (activity_id,)).fetchone()
+        row = self._row("SELECT data FROM streams WHERE activity_id = ?", (activity_id,))
         if row is None:
             raise StoreError(str(self.path), f"no stream for activity {activity_id}")
         return decode_stream(row[0])
 
     def resolve_duplicates(self) -> int:
-        """Mark every copy of another activity (overlapping it, or its track with the clock shifted by whole hours)
-        as its duplicate, with the reason; return how many are duplicates."""
-        rows = self._conn.execute(
-            "SELECT a.id, a.start_utc, a.end_utc, a.richness, a.file_id, COALESCE(m.distance_m, a.device_distance_m) "
-            "FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id ORDER BY a.start_utc, a.id").fetchall()
+        """Decide which activities count; return how many are duplicates.
+
+        An activity with impossible totals (:mod:`stridewise.plausible`) is not counted. Among the rest, every copy
+        of another activity (overlapping it, or its track with the clock shifted by whole hours) is marked its
+        duplicate, with the reason, so an impossible copy can never hide the real one.
+        """
+        rows = self._rows(
+            "SELECT a.id, a.start_utc, a.end_utc, a.richness, a.file_id, COALESCE(m.distance_m, a.device_distance_m), "
+            "a.sport, m.distance_m, m.duration_s, m.moving_time_s, a.device_elapsed_s, a.device_timer_s "
+            "FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id ORDER BY a.start_utc, a.id")
+        impossible = {r[0]: reason for r in rows if (reason := implausible(r[1], *r[6:])) is not None}
         spans = [Span(r[0], datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]), r[3], r[4], r[5])
-                 for r in rows]
+                 for r in rows if r[0] not in impossible]
         found = find_duplicates(spans, lambda a, b: same_shape(self.stream(a), self.stream(b)))
         with self._transaction() as conn:
-            conn.execute("UPDATE activities SET duplicate_of = NULL")
+            conn.execute("UPDATE activities SET duplicate_of = NULL, counted = 1, not_counted_because = NULL")
             conn.execute("DELETE FROM duplicate_reasons")
-            conn.executemany("UPDATE activities SET duplicate_of = ? WHERE id = ?",
-                             [(d.keep, drop) for drop, d in found.items()])
+            conn.executemany("UPDATE activities SET duplicate_of = ?, counted = 0, not_counted_because = ? "
+                             "WHERE id = ?", [(d.keep, d.reason, drop) for drop, d in found.items()])
             conn.executemany("INSERT INTO duplicate_reasons VALUES (?, ?)",
                              [(drop, d.reason) for drop, d in found.items()])
+            conn.executemany("UPDATE activities SET counted = 0, not_counted_because = ? WHERE id = ?",
+                             [(reason, activity_id) for activity_id, reason in impossible.items()])
         return len(found)
 
     # --- shoes -------------------------------------------------------------------------------------------
     def assign_shoe(self, activity_id: int, shoe: str) -> None:
         """Record that an activity was run in ``shoe`` (kept when its file is read again)."""
-        row = self._conn.execute("SELECT source, session_index FROM activities WHERE id = ?",
-                                 (activity_id,)).fetchone()
+        row = self._row("SELECT source, session_index FROM activities WHERE id = ?", (activity_id,))
         if row is None:
             raise StoreError(str(self.path), f"no activity with id {activity_id} (see `stridewise activities`)")
         with self._transaction() as conn:
@@ -292,15 +329,15 @@ class Store(NotifiedFlags, MapTables):
 
     def shoe_assignments(self) -> dict[int, str]:
         """Activity id -> shoe, for every assignment whose activity is stored."""
-        rows = self._conn.execute("SELECT a.id, s.shoe FROM shoe_assignments s JOIN activities a "
-                                  "ON a.source = s.source AND a.session_index = s.session_index").fetchall()
+        rows = self._rows("SELECT a.id, s.shoe FROM shoe_assignments s JOIN activities a "
+                          "ON a.source = s.source AND a.session_index = s.session_index")
         return {int(r[0]): str(r[1]) for r in rows}
 
     def fingerprint(self) -> str:
         """Changes whenever anything a report depends on changes: files, activities, shoes, pain, map surfaces."""
-        parts = [self._conn.execute(sql).fetchone() for sql in (
+        parts = [self._row(sql) for sql in (
             "SELECT count(*), max(updated_utc), sum(size), sum(mtime_ns % 1000003) FROM files",
-            "SELECT count(*), max(id), sum(COALESCE(duplicate_of, 0)) FROM activities",
+            "SELECT count(*), max(id), sum(COALESCE(duplicate_of, 0)), sum(counted) FROM activities",
             "SELECT count(*), group_concat(settings_key) FROM (SELECT DISTINCT settings_key FROM metrics)",
             "SELECT count(*), group_concat(shoe) FROM shoe_assignments",
             "SELECT count(*), max(id) FROM pain_entries",
@@ -311,16 +348,16 @@ class Store(NotifiedFlags, MapTables):
     # --- reading -----------------------------------------------------------------------------------------
     def activities(self, *, include_duplicates: bool = False) -> list[ActivityRecord]:
         where = "" if include_duplicates else "WHERE a.duplicate_of IS NULL"
-        rows = self._conn.execute(
+        rows = self._rows(
             "SELECT a.id, a.source, a.format, a.sport, a.sub_sport, a.sport_source, a.start_utc, a.utc_offset_s, "
             "a.device, a.name, a.gear, a.type_hint, a.altitude_source, a.device_distance_m, a.device_descent_m, "
             "a.duplicate_of, a.warnings, m.distance_m, m.duration_s, m.moving_time_s, m.distance_source, "
             "m.ascent_m, m.descent_m, m.downhill_m, m.steep_downhill_distance_m, d.reason, "
-            "s.road_m, s.unpaved_m, s.trail_m, s.track_m, s.unknown_m "
+            "s.road_m, s.unpaved_m, s.trail_m, s.track_m, s.unknown_m, a.counted, a.not_counted_because "
             "FROM activities a LEFT JOIN metrics m ON m.activity_id = a.id "
             "LEFT JOIN duplicate_reasons d ON d.activity_id = a.id "
             f"LEFT JOIN surface_mix s ON s.activity_id = a.id {where} "
-            "ORDER BY a.start_utc, a.id").fetchall()
+            "ORDER BY a.start_utc, a.id")
         return [_record(r) for r in rows]
 
     # --- pain journal ------------------------------------------------------------------------------------
@@ -337,8 +374,7 @@ class Store(NotifiedFlags, MapTables):
 
     def pain_entries(self) -> list[PainEntry]:
         """Every pain entry, oldest day first (entries of one day in the order they were recorded)."""
-        rows = self._conn.execute("SELECT id, day, level, location, note FROM pain_entries "
-                                  "ORDER BY day, id").fetchall()
+        rows = self._rows("SELECT id, day, level, location, note FROM pain_entries ORDER BY day, id")
         return [PainEntry(int(r[0]), date.fromisoformat(r[1]), int(r[2]), r[3], r[4]) for r in rows]
 
 
@@ -350,5 +386,5 @@ def _record(row: tuple[Any, ...]) -> ActivityRecord:
     values = list(row)
     values[6] = datetime.fromisoformat(values[6])
     values[16] = json.loads(values[16])
-    values[26:] = [mix_from_row(values[26:])]
+    values[26:] = [mix_from_row(values[26:31]), bool(values[31]), values[32]]  # map surfaces; counted, why not
     return ActivityRecord(*values)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 # Version 2 added the map tables (map_imports, map_segments, the map_rtree index or map_grid) and surface_mix.
 # The migration from 1 is the CREATE ... IF NOT EXISTS below: a version-1 store gains empty tables.
+# Columns added since version 1, with their definitions: opening an older store adds them (its rows are then
+# judged again by Store.resolve_duplicates). Version 3: the plausibility gate's verdict.
+ADDED_ACTIVITY_COLUMNS: Final = (
+    ("counted", "INTEGER NOT NULL DEFAULT 1"),
+    ("not_counted_because", "TEXT"),
+)
 # The metrics table holds derived data only: when its columns differ from these, it is dropped and rebuilt.
 METRICS_COLUMNS: Final = ("activity_id", "settings_key", "distance_m", "duration_s", "moving_time_s",
                           "distance_source", "ascent_m", "descent_m", "downhill_m", "steep_downhill_distance_m")
@@ -53,6 +59,8 @@ CREATE TABLE IF NOT EXISTS activities (
     richness INTEGER NOT NULL,            -- higher wins when the same activity was exported twice
     duplicate_of INTEGER REFERENCES activities(id) ON DELETE SET NULL,
     warnings TEXT NOT NULL DEFAULT '[]',  -- JSON list of one-line warnings
+    counted INTEGER NOT NULL DEFAULT 1,   -- 0: a duplicate, or implausible (stridewise.plausible)
+    not_counted_because TEXT,             -- one line, when counted = 0
     UNIQUE (file_id, session_index)
 );
 CREATE INDEX IF NOT EXISTS activities_start ON activities (start_utc);
