@@ -27,6 +27,7 @@ from stridewise.plausible import (
     record_time_s,
 )
 from stridewise.store import Store
+from stridewise.store.duplicates import overlap_reason
 
 runner = cli_runner()
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
@@ -201,7 +202,7 @@ def test_a_duplicate_is_not_counted_because_it_duplicates_another(tmp_path: Path
     stored = {Path(r.source).name: r for r in fresh_store.activities(include_duplicates=True)}
     keep = stored["watch.tcx"].id
     assert (stored["phone.gpx"].counted, stored["phone.gpx"].not_counted_because) == (
-        False, f"duplicate of activity {keep}")
+        False, overlap_reason(keep))
 
 
 def test_a_dropped_glitch_reaches_the_ingest_warnings_and_the_stored_distance(tmp_path: Path,

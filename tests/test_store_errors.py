@@ -10,6 +10,7 @@ from conftest import cli_runner
 from stridewise.cli import app
 from stridewise.ingest import ingest
 from stridewise.store import Store
+from stridewise.store.duplicates import overlap_reason
 from stridewise.store.schema import SCHEMA_VERSION
 
 runner = cli_runner()
@@ -92,6 +93,6 @@ def test_a_version_1_store_gains_the_verdict_columns_and_is_judged_on_opening(tm
         verdicts = sorted((Path(r.source).name, r.counted, r.not_counted_because)
                           for r in store.activities(include_duplicates=True))
         watch = next(r.id for r in store.activities() if r.source.endswith("watch.tcx"))
-    assert verdicts == [("phone.gpx", False, f"duplicate of activity {watch}"), ("watch.tcx", True, None)]
+    assert verdicts == [("phone.gpx", False, overlap_reason(watch)), ("watch.tcx", True, None)]
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)

@@ -233,6 +233,3 @@ def _clock(seconds: float) -> str:
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def duplicate_reason(of_id: int) -> str:
-    return f"duplicate of activity {of_id}"
-
