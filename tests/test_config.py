@@ -80,10 +80,9 @@ def test_precedence_flag_then_env_then_log_folder_then_user_dir(tmp_path: Path,
     ("[elevation]\nwindow = 60", "unknown [elevation] setting 'window'"),
     ("[elevation]\ngps_smoothing_m = 400", "[elevation] gps_smoothing_m is no longer used (the smoothing now follows "
                                           "each track's own noise)"),
-    ("[elevation]\nbarometric_max_grade_filter_m = 30", "needs target_grade_noise_pct > 0 and "
-                                                        "gps_max_grade_filter_m, barometric_max_grade_filter_m >= "
-                                                        "grade_window_m"),
-    ("[elevation]\ntarget_grade_noise_pct = 0", "needs target_grade_noise_pct > 0"),
+    ("[elevation]\nbarometric_max_grade_filter_m = 30",
+     "[elevation] barometric_max_grade_filter_m = 30: must be a number from 50 to 10000"),
+    ("[elevation]\ntarget_grade_noise_pct = 0", "[elevation] target_grade_noise_pct = 0: must be a number > 0 and <= 100"),
     ("[[shoes]]\ninitial_km = 3", "every [[shoes]] needs a name"),
     ("[[shoes]]\nname = 'A'\nfirst_use = 'last spring'",
      "shoe 'A' first_use = 'last spring': must be a date like 2026-03-01"),
