@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from builders import gpx, straight_run
+from conftest import cli_runner
 from stridewise.cli import app
 
-runner = CliRunner()
+runner = cli_runner()
 
 
 @pytest.fixture

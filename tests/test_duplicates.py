@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from builders import gpx, straight_run
+from conftest import cli_runner
 from stridewise.cli import app
 
-runner = CliRunner()
+runner = cli_runner()
 START = datetime(2026, 7, 1, 6, 0, tzinfo=UTC)
 
 

@@ -7,15 +7,13 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 import stridewise
 from builders import gpx, straight_run
-from conftest import SAMPLE_LOGS
+from conftest import SAMPLE_LOGS, cli_runner
 from stridewise.cli import app
 from stridewise.config import Config
 
-runner = CliRunner()
+runner = cli_runner()
 # A late-evening run in the sample season (23:30 local in Europe/Zurich on Sun 25 Oct 2026, the night clocks went
 # back): in Tokyo it is already Monday 26 Oct.
 LATE_RUN = SAMPLE_LOGS / "garmin" / "2026-10-25-23-30-44.fit"

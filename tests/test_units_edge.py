@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 from matplotlib.text import Text
-from typer.testing import CliRunner
 
-from conftest import sample_store_copy
+from conftest import cli_runner, sample_store_copy
 from stridewise.cli import app
 
-runner = CliRunner()
+runner = cli_runner()
 WEEKS = ("2026-W39", "2026-W43")  # the ultra (a spike) and the week the Pegasus passes 800 km
 
 
