@@ -45,8 +45,8 @@ test-sweep: $(VENV)/.installed-test
 	$(BIN)/pytest -m sweep
 
 # The same tests on the lowest versions pyproject.toml allows (constraints-min.txt), in a venv of their own.
-# Old libraries meeting today's transitive dependencies warn about deprecations (typer 0.15 with Click
-# 8.1, old pandas with new numpy): not errors here; `make test` on the newest versions keeps every warning an error.
+# Old libraries meeting today's transitive dependencies may warn about deprecations (matplotlib 3.8 with
+# pyparsing 3.3 did): not errors here; `make test` on the newest versions keeps every warning an error.
 VENV_MIN := .venv-min
 $(VENV_MIN)/.installed: pyproject.toml constraints-min.txt
 	$(PYTHON) -m venv $(VENV_MIN)
