@@ -21,10 +21,12 @@ class InputError(StridewiseError):
 
     def __init__(self, source: str, reason: str, *, offset: int | None = None) -> None:
         self.source = source
-        self.reason = reason
+        # One line, whatever the library below wrote (lxml ends "Char 0x0 out of allowed range" with a newline):
+        # the summary lists one reason per line, and scripts read it that way.
+        self.reason = " ".join(reason.split())
         self.offset = offset
         where = f" at byte {offset}" if offset is not None else ""
-        super().__init__(f"{source}: {reason}{where}")
+        super().__init__(f"{source}: {self.reason}{where}")
 
 
 class UnsupportedFormatError(InputError):
