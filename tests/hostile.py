@@ -8,9 +8,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from builders import gpx, morning, straight_run
+from conftest import cli_runner
 from stridewise.cli import app
 
 MB = 2**20
@@ -25,7 +26,7 @@ def good_run(day: int = 1, km: float = 3.0) -> bytes:
 
 def ingest(tmp_path: Path, *paths: Path | str, jobs: int = 1) -> Result:
     """`stridewise ingest PATHS --db tmp/s.sqlite3 --jobs N`, in process (workers are forked from it)."""
-    return CliRunner().invoke(app, ["ingest", *map(str, paths), "--db", str(tmp_path / "s.sqlite3"),
+    return cli_runner().invoke(app, ["ingest", *map(str, paths), "--db", str(tmp_path / "s.sqlite3"),
                                     "--jobs", str(jobs)])
 
 

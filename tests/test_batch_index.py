@@ -8,10 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
-from typer.testing import CliRunner
-
 from batch_logs import FIRST_MONDAY, make_logs
 from builders import straight_run, tcx
+from conftest import cli_runner
 from stridewise.batch import AthleteSummary, BatchStep, render_athletes_index, run_batch
 from stridewise.cli import app
 
@@ -111,7 +110,7 @@ def test_a_hostile_athlete_folder_name_never_becomes_a_live_link(tmp_path: Path)
     root = tmp_path / "team"
     root.mkdir()
     make_logs(tmp_path / "x", weeks=1).rename(root / "javascript:alert(document.domain)")
-    result = CliRunner().invoke(app, ["batch", str(root), "--out", str(tmp_path / "reports"), "--athletes",
+    result = cli_runner().invoke(app, ["batch", str(root), "--out", str(tmp_path / "reports"), "--athletes",
                                       "--jobs", "1"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "reports" / "index.html").read_text()

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import stridewise.sources.reader as reader_module
+from conftest import cli_runner
 from hostile import failure_lines, good_run, ingest
 from stridewise.cli import app
 
@@ -39,7 +39,7 @@ def test_a_name_that_is_not_utf8_is_stored_and_shown_escaped(tmp_path: Path) -> 
     assert "Activities: 2 added (2 runs)" in result.stdout
     assert failure_lines(result) == [
         f"  {logs}/cut-\\xff.tcx: not well-formed XML (no element found: line 1, column 24)"]
-    listed = CliRunner().invoke(app, ["activities", "--json", "--db", str(tmp_path / "s.sqlite3")])
+    listed = cli_runner().invoke(app, ["activities", "--json", "--db", str(tmp_path / "s.sqlite3")])
     assert listed.exit_code == 0, listed.output
     assert sorted(a["source"] for a in json.loads(listed.stdout)) == [f"{logs}/good.gpx", f"{logs}/run-\\xff\\xfe.gpx"]
     again = ingest(tmp_path, logs)  # the escaped key finds the stored file again

@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from batch_logs import make_logs, write_run
+from conftest import cli_runner
 from receivers import free_port, json_receiver, smtp_receiver
 from stridewise.batch import NOTIFY_ENV, notify_settings
 from stridewise.batch.notify import flag_key, message
@@ -27,7 +27,7 @@ from stridewise.config import NotifyConfig, parse_config
 from stridewise.errors import ConfigError
 from stridewise.risk import Evidence, Flag, Severity
 
-runner = CliRunner()
+runner = cli_runner()
 SPIKE_DAY = 7 * 4 + 6  # Sunday of the fifth week, 2026-W32
 SPIKE_SENTENCE = ("Your 21.0 km run on Sun 09 Aug was 1.75 x your longest run of the previous 30 days "
                   "(12.0 km).")
