@@ -23,6 +23,7 @@ from series_tables import at, run
 from stridewise.cli import app
 from stridewise.config import load_config, parse_config
 from stridewise.errors import ConfigError
+from stridewise.frames import SURFACES
 from stridewise.metrics import compute_metrics
 from stridewise.model import Activity
 from stridewise.parsers import parse_bytes
@@ -30,7 +31,7 @@ from stridewise.risk import RULES, evaluate
 from stridewise.risk.registry import validate_overrides
 
 runner = cli_runner()
-SURFACE_CHOICES = "road, trail, track, treadmill, mixed, unknown, running"
+SURFACE_CHOICES = ", ".join((*SURFACES, "running"))
 
 
 def _load(tmp_path: Path, text: str) -> tuple[Path, ConfigError]:

@@ -217,7 +217,7 @@ def test_a_store_of_schema_1_gains_the_map_tables(tmp_path: Path) -> None:
         assert store.map_imports() == []
         assert store.activities() == []
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)  # 3: verdicts
     conn.close()
 
 
