@@ -30,12 +30,13 @@ class Input:
 
 # --- seeds ---------------------------------------------------------------------------------------------------------
 def seed_files(roots: list[Path], *, max_bytes: int) -> list[Path]:
-    """Activity files (and zips) under ``roots`` no larger than ``max_bytes``, in a stable order."""
+    """Activity files (and zips) under ``roots`` of 1 to ``max_bytes`` bytes, in a stable order (an empty file has
+    nothing to mutate; the 0-byte case is covered by truncation)."""
     found = []
     for root in roots:
         if root.is_dir():
             found += [p for p in sorted(root.rglob("*")) if p.is_file() and p.name.lower().endswith(ACTIVITY_SUFFIXES)
-                      and p.stat().st_size <= max_bytes]
+                      and 0 < p.stat().st_size <= max_bytes]
     return found
 
 
