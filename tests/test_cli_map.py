@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from builders import gpx
+from conftest import cli_runner
 from osm_runs import NODES, WAYS, as_points, densify, line, with_gps_noise, write_osm
 from stridewise.cli import app
 
-runner = CliRunner()
+runner = cli_runner()
 
 
 def test_import_list_remove_and_the_activities_json(tmp_path: Path) -> None:

@@ -6,8 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from conftest import cli_runner
 from stridewise.cli import app
 from stridewise.config import RunnerProfile, parse_config
 from stridewise.risk.profile import NOT_A_DIAGNOSIS, profile_context
@@ -44,7 +43,7 @@ def test_the_report_shows_the_profile_and_its_flags_do_not_change(tmp_path: Path
     reports = {}
     for config in (plain, told):
         out = tmp_path / config.stem
-        result = CliRunner().invoke(app, ["report", str(SAMPLE_LOGS), "--out", str(out), "--week", "2026-W39",
+        result = cli_runner().invoke(app, ["report", str(SAMPLE_LOGS), "--out", str(out), "--week", "2026-W39",
                                           "--db", db, "--config", str(config)])
         assert result.exit_code == 0, result.output
         reports[config.stem] = (json.loads((out / "report-2026-W39.json").read_text()),
