@@ -195,10 +195,6 @@ class Store(NotifiedFlags, MapTables):
                         "FROM files WHERE key = ?", (key,))
         return FileState(*row) if row else None
 
-    def archive_unchanged(self, key: str, size: int, mtime_ns: int) -> bool:
-        state = self.file_state(key)
-        return state is not None and state.status == "archive" and (state.size, state.mtime_ns) == (size, mtime_ns)
-
     def record_archive(self, key: str, size: int, mtime_ns: int, parser_version: int) -> None:
         with self._transaction() as conn:
             self._upsert_file(conn, key, size, mtime_ns, None, "archive", None, parser_version)
