@@ -41,9 +41,9 @@ from stridewise.report.charts import (
     surface_chart,
     weekly_distance_chart,
 )
-from stridewise.report.units import KM_PER_MI, Units, distance_in, distance_label
 from stridewise.risk import Severity
 from stridewise.series import columns as c
+from stridewise.units import KM_PER_MI, Units, distance_in, distance_label
 
 WEEK = "2026-W39"
 WINDOW = [f"2026-W{n}" for n in range(28, 40)]  # the 12 weeks ending with WEEK

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from stridewise.cli.common import ConfigOption, DbOption, JobsOption, OptionalPaths, UnitsOption, apply_units
-from stridewise.cli.common import UnitsChoice as UnitsChoice  # batch_cmd imports it from here
 from stridewise.cli.ingest_cmd import summary_text
 
 

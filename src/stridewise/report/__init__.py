@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stridewise.atomic import write_atomic
 from stridewise.jsontext import dumps
 from stridewise.report.build import ReportBundle, build_report
 from stridewise.report.pages import environment
-from stridewise.report.write import write_atomic
 
 # The pages a process renders; compiled once by prepare().
 TEMPLATE_NAMES = ("report.html.j2", "index.html.j2")

@@ -16,12 +16,12 @@ from stridewise import frames as f
 from stridewise.jsontext import dumps
 from stridewise.log import TrainingLog
 from stridewise.report.pages import TEMPLATES, render_page
-from stridewise.report.units import Units, distance_in, distance_label, km_in
 from stridewise.risk.model import Evidence
 from stridewise.risk.profile import profile_context
 from stridewise.series import columns as sc
 from stridewise.series import week_label
 from stridewise.store.duplicates import is_clock_shift
+from stridewise.units import Units, distance_in, distance_label, km_in
 from stridewise.version import __version__
 from stridewise.weekcheck import STATUS_CLEAR, STATUS_FLAGGED, STATUS_FUTURE, STATUS_NO_RUNS, week_report
 from stridewise.weeks import parse_week

@@ -27,9 +27,9 @@ from stridewise.report.charts import (
     draw_weekly_distance,
     spike_run_ids,
 )
-from stridewise.report.units import Units, distance_in, distance_label
 from stridewise.risk.model import Evidence, Flag
 from stridewise.series import columns as c
+from stridewise.units import Units, distance_in, distance_label
 from stridewise.weeks import parse_week
 
 CARD_WIDTH_PX: Final = 1200  # wide enough for two lines of text per flag to fit on one; messaging apps keep it sharp

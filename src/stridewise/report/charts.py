@@ -39,11 +39,11 @@ from stridewise.report.chart_base import (
     week_window,
 )
 from stridewise.report.charts_terrain import downhill_chart, shoe_chart, surface_chart
-from stridewise.report.units import Units, distance_label, metres_per
 from stridewise.risk.breaks import Return, covered_days
 from stridewise.risk.model import Flag
 from stridewise.risk.registry import RULES
 from stridewise.series import columns as c
+from stridewise.units import Units, distance_label, metres_per
 
 __all__ = [
     "DEFAULT_WEEKS", "Chart", "Window", "acwr_chart", "distance_warning_weeks", "downhill_chart", "draw_spikes",

@@ -21,9 +21,9 @@ from stridewise.report.charts import (
     surface_chart,
     weekly_distance_chart,
 )
-from stridewise.report.units import Units
 from stridewise.risk import RULES, in_week
 from stridewise.risk.breaks import find_returns
+from stridewise.units import Units
 from stridewise.weeks import week_sunday
 
 

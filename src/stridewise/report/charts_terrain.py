@@ -24,8 +24,8 @@ from stridewise.report.chart_base import (
     week_axis,
     week_window,
 )
-from stridewise.report.units import Units, distance_label, km_in, metres_per
 from stridewise.series import columns as c
+from stridewise.units import Units, distance_label, km_in, metres_per
 
 TITLE_DOWNHILL: Final = "Downhill running per week"
 TITLE_SURFACE: Final = "Running surface per week"
