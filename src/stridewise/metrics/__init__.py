@@ -15,6 +15,7 @@ import pandas as pd
 from stridewise.config import ElevationSettings
 from stridewise.metrics.elevation import Elevation, measure_elevation
 from stridewise.metrics.summary import METRICS_VERSION, Summary, summarize
+from stridewise.model import track_distance_m
 
 __all__ = ["METRICS_VERSION", "ActivityMetrics", "ElevationSettings", "compute_metrics", "settings_key"]
 
@@ -37,8 +38,9 @@ def settings_key(settings: ElevationSettings) -> str:
 
 def compute_metrics(stream: pd.DataFrame, *, device_distance_m: float | None, altitude_source: str,
                     sub_sport: str | None, settings: ElevationSettings) -> ActivityMetrics:
+    distance = track_distance_m(stream) if not stream.empty else None  # both stages need it: computed once
     return ActivityMetrics(
-        summarize(stream, device_distance_m),
+        summarize(stream, device_distance_m, distance=distance),
         measure_elevation(stream, barometric=altitude_source == "barometric", treadmill=sub_sport == "treadmill",
-                  settings=settings),
+                          settings=settings, distance_m=distance),
     )

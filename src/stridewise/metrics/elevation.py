@@ -112,10 +112,12 @@ def _plausible(seconds: np.ndarray, altitude_m: np.ndarray) -> np.ndarray:
     return keep
 
 
-def profile_by_distance(stream: pd.DataFrame, *, barometric: bool, settings: ElevationSettings) -> Profile | None:
-    """The despiked altitude on a regular distance grid, or None when the activity has no usable altitude."""
+def profile_by_distance(stream: pd.DataFrame, *, barometric: bool, settings: ElevationSettings,
+                        distance_m: np.ndarray | None = None) -> Profile | None:
+    """The despiked altitude on a regular distance grid, or None when the activity has no usable altitude.
+    ``distance_m``: the stream's cumulative distance when the caller has it already (``track_distance_m``)."""
     altitude = stream[col.ALTITUDE_M].to_numpy(dtype=float)
-    distance = track_distance_m(stream)
+    distance = track_distance_m(stream) if distance_m is None else distance_m
     times = stream[col.TIME].to_numpy(dtype="datetime64[ns]")
     seconds = (times - times[0]) / np.timedelta64(1, "s")
     usable = np.isfinite(altitude) & np.isfinite(distance)
@@ -224,7 +226,7 @@ def hysteresis_totals(altitude_m: np.ndarray, threshold_m: float) -> tuple[float
 
 
 def measure_elevation(stream: pd.DataFrame, *, barometric: bool, treadmill: bool = False,
-                      settings: ElevationSettings | None = None) -> Elevation:
+                      settings: ElevationSettings | None = None, distance_m: np.ndarray | None = None) -> Elevation:
     """Ascent, descent, and the distance run at downhill and steep downhill grades.
 
     A treadmill has no downhill (0, whatever its altitude channel says); an activity without altitude gets
@@ -233,7 +235,7 @@ def measure_elevation(stream: pd.DataFrame, *, barometric: bool, treadmill: bool
     settings = settings or ElevationSettings()
     if treadmill:
         return Elevation(None, None, 0.0, 0.0)
-    profile = profile_by_distance(stream, barometric=barometric, settings=settings)
+    profile = profile_by_distance(stream, barometric=barometric, settings=settings, distance_m=distance_m)
     if profile is None:
         return Elevation.unknown()
     grid = profile.distance_m

@@ -30,7 +30,8 @@ class Summary:
     distance_source: str  # "records", "positions" or "device total"
 
 
-def summarize(stream: pd.DataFrame, device_distance_m: float | None = None) -> Summary:
+def summarize(stream: pd.DataFrame, device_distance_m: float | None = None, *,
+              distance: np.ndarray | None = None) -> Summary:
     """Totals of a stream: distance (device's records, else positions), elapsed and moving time.
 
     Where the records carry no distance (pool swims count lengths, some files repeat one value) the device's own
@@ -40,7 +41,7 @@ def summarize(stream: pd.DataFrame, device_distance_m: float | None = None) -> S
         return Summary(0.0, 0.0, 0.0, "records")
     seconds = (stream[col.TIME] - stream[col.TIME].iloc[0]).dt.total_seconds().to_numpy(dtype=float)
     duration_s = float(seconds[-1])
-    distance = track_distance_m(stream)
+    distance = track_distance_m(stream) if distance is None else distance
     distance_m = float(distance[-1])
     source = "records" if stream[col.DISTANCE_M].notna().any() else "positions"
     moving_s = moving_time_s(seconds, distance, has_distance=distance_m > 0)
