@@ -13,7 +13,7 @@ from conftest import TESTS_DATA
 from stridewise import columns as col
 from stridewise.errors import StoreError
 from stridewise.parsers import parse_bytes
-from stridewise.store.codec import MAGIC, decode_stream, encode_stream
+from stridewise.store.codec import MAGIC, decode_stream, encode_stream, pack_stream
 
 DEVICE_FILES = sorted((TESTS_DATA / "devices").iterdir())
 
@@ -50,3 +50,33 @@ def test_a_blob_in_an_unknown_format_is_a_store_error() -> None:
     with pytest.raises(StoreError) as caught:
         decode_stream(b"XXXX" + bytes(20), where="runs.sqlite3")
     assert caught.value.reason == "a stream blob in an unknown format (a newer stridewise wrote it?)"
+
+
+def test_a_damaged_blob_is_a_one_line_store_error() -> None:
+    blob = encode_stream(pd.DataFrame({col.TIME: pd.to_datetime(["2026-05-01T06:00:00Z"] * 50, utc=True),
+                                       **{name: np.arange(50.0) for name in col.NUMERIC_COLUMNS}}))
+    damaged = blob[:20] + bytes(len(blob) - 20)  # the zstd frame overwritten, as a bad disk sector would
+    with pytest.raises(StoreError) as caught:
+        decode_stream(damaged, where="runs.sqlite3")
+    assert caught.value.reason.startswith("a damaged stream blob (")
+    assert "\n" not in caught.value.reason
+
+
+def test_a_packed_stream_says_what_the_store_records() -> None:
+    times = pd.to_datetime(["2026-05-01T06:00:00Z", "2026-05-01T06:00:01Z", "2026-05-01T07:30:00Z"], utc=True)
+    values = {name: [np.nan] * 3 for name in col.NUMERIC_COLUMNS}
+    values[col.LAT], values[col.HEART_RATE] = [60.1, 60.2, np.nan], [np.nan, np.nan, 150.0]
+    packed = pack_stream(pd.DataFrame({col.TIME: times, **values}))
+    assert (packed.n_points, packed.columns_present) == (3, 2)  # latitude and heart rate hold values
+    assert packed.end_utc.isoformat() == "2026-05-01T07:30:00+00:00"
+    assert packed.blob == encode_stream(pd.DataFrame({col.TIME: times, **values}))
+
+
+def test_a_damaged_old_npz_blob_is_a_one_line_store_error() -> None:
+    stream = pd.DataFrame({col.TIME: pd.to_datetime(["2026-05-01T06:00:00Z"] * 50, utc=True),
+                           **{name: np.arange(50.0) for name in col.NUMERIC_COLUMNS}})
+    blob = _npz(stream)
+    with pytest.raises(StoreError) as caught:
+        decode_stream(blob[: len(blob) // 2], where="runs.sqlite3")  # cut in half
+    assert caught.value.reason.startswith("a damaged stream blob (")
+    assert "\n" not in caught.value.reason

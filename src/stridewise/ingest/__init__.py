@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from stridewise.ingest.parse import Outcome, parse_source
+from stridewise.ingest.parse import Outcome, Parsed, parse_source
 from stridewise.ingest.workers import parse_isolated
 from stridewise.metrics import ElevationSettings, settings_key
 from stridewise.metrics.refresh import refresh_metrics
@@ -130,14 +130,16 @@ def _store_outcome(store: Store, outcome: Outcome, report: IngestReport, setting
         store.record_failure(source.key, source.size, source.mtime_ns, outcome.sha256, reason, PARSER_VERSION)
         report.failures.append(Failure(source.key, reason))
         return
+    parsed = outcome.activities
     store.record_activities(source.key, source.size, source.mtime_ns, outcome.sha256 or "", PARSER_VERSION,
-                            [(a, m.values()) for a, m in outcome.activities], settings_key)
-    report.activities_added += len(outcome.activities)
-    report.runs_added += sum(1 for a, _ in outcome.activities if a.is_run)
-    report.added_starts_utc.extend(a.start_utc for a, _ in outcome.activities)
-    for activity, _ in outcome.activities:
-        report.warnings.extend((source.key, w) for w in activity.warnings)
+                            [(p.activity, p.metrics.values()) for p in parsed], settings_key,
+                            packed=[p.stream for p in parsed])
+    report.activities_added += len(parsed)
+    report.runs_added += sum(1 for p in parsed if p.activity.is_run)
+    report.added_starts_utc.extend(p.activity.start_utc for p in parsed)
+    for p in parsed:
+        report.warnings.extend((source.key, w) for w in p.activity.warnings)
 
 
-__all__ = ["Failure", "IngestReport", "Outcome", "Progress", "ProgressCallback", "ingest", "parse_source",
+__all__ = ["Failure", "IngestReport", "Outcome", "Parsed", "Progress", "ProgressCallback", "ingest", "parse_source",
            "refresh_metrics"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stridewise.errors import InputError
 from stridewise.metrics import ActivityMetrics, ElevationSettings, compute_metrics
@@ -12,6 +12,17 @@ from stridewise.parsers import parse_bytes
 from stridewise.parsers import sport as sports
 from stridewise.plausible import drop_impossible_points
 from stridewise.sources import SourceFile, SourceReader, StravaHints
+from stridewise.store.codec import PackedStream, pack_stream
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One activity read, as the store takes it. ``activity.stream`` is left empty (no rows): the stream travels
+    packed, as the store keeps it, so a worker sends a few compressed bytes instead of a pickled DataFrame."""
+
+    activity: Activity
+    metrics: ActivityMetrics
+    stream: PackedStream
 
 
 @dataclass(frozen=True)
@@ -20,7 +31,7 @@ class Outcome:
 
     source: SourceFile
     sha256: str | None
-    activities: list[tuple[Activity, ActivityMetrics]] | None = None
+    activities: list[Parsed] | None = None
     error: str | None = None
     same_content: bool = False
 
@@ -46,7 +57,9 @@ def parse_source(source: SourceFile, known_sha256: str | None = None, settings: 
         _apply_hints(activity, source.hints)
     activities = [drop_impossible_points(a) for a in activities]  # knows the sport, hints included
     settings = settings or ElevationSettings()
-    return Outcome(source, sha256, activities=[(a, _metrics(a, settings)) for a in activities])
+    return Outcome(source, sha256, activities=[
+        Parsed(replace(a, stream=a.stream.iloc[:0]), _metrics(a, settings), pack_stream(a.stream))
+        for a in activities])
 
 
 def _metrics(activity: Activity, settings: ElevationSettings) -> ActivityMetrics:

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 import numpy as np
@@ -28,6 +32,25 @@ _COLUMNS: Final = (col.TIME, *col.NUMERIC_COLUMNS)
 _HEADER: Final = struct.Struct("<4sQ")
 
 
+@dataclass(frozen=True)
+class PackedStream:
+    """A stream as the store keeps it, with what the store records about it.
+
+    Ingest packs each stream in the worker process that read it, so that only this blob (about a sixth of the
+    pickled DataFrame) crosses to the process that writes the store.
+    """
+
+    blob: bytes
+    n_points: int
+    end_utc: datetime
+    columns_present: int  # numeric columns with at least one value (what a richer export of the same run has more of)
+
+
+def pack_stream(stream: pd.DataFrame) -> PackedStream:
+    present = sum(int(not np.isnan(stream[name].to_numpy(dtype=float)).all()) for name in col.NUMERIC_COLUMNS)
+    return PackedStream(encode_stream(stream), len(stream), stream[col.TIME].iloc[-1].to_pydatetime(), present)
+
+
 def encode_stream(stream: pd.DataFrame) -> bytes:
     n = len(stream)
     time_ns = stream[col.TIME].to_numpy(dtype="datetime64[ns]").view(np.int64)
@@ -39,17 +62,25 @@ def encode_stream(stream: pd.DataFrame) -> bytes:
 
 def decode_stream(blob: bytes, *, where: str = "store") -> pd.DataFrame:
     if blob[:2] == _NPZ_MAGIC:
-        return _decode_npz(blob)
+        return _decode_npz(blob, where)
     if len(blob) < _HEADER.size or blob[:4] != MAGIC:
         raise StoreError(where, "a stream blob in an unknown format (a newer stridewise wrote it?)")
     _, n = _HEADER.unpack_from(blob)
-    raw = zstandard.ZstdDecompressor().decompress(blob[_HEADER.size:], max_output_size=8 * n * len(_COLUMNS))
+    try:
+        raw = zstandard.ZstdDecompressor().decompress(blob[_HEADER.size:], max_output_size=8 * n * len(_COLUMNS))
+    except zstandard.ZstdError as exc:  # a bad sector or a cut blob; zstd's own message is one line
+        raise StoreError(where, f"a damaged stream blob ({str(exc).splitlines()[0]})") from exc
     if len(raw) != 8 * n * len(_COLUMNS):
         raise StoreError(where, f"a damaged stream blob ({len(raw)} bytes for {n} samples)")
     arrays = [_unshuffle(raw[8 * n * i: 8 * n * (i + 1)], n) for i in range(len(_COLUMNS))]
     time_ns = np.cumsum(arrays[0].view("<i8")).astype(np.int64)
     return stream_frame(time_ns, {name: arrays[i + 1].view("<f8").astype(np.float64, copy=False)
                                   for i, name in enumerate(col.NUMERIC_COLUMNS)})
+
+
+def describe_error(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _shuffle(values: np.ndarray) -> bytes:
@@ -60,10 +91,13 @@ def _unshuffle(raw: bytes, n: int) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8).reshape(8, n).T.copy().view(np.uint8).reshape(-1)
 
 
-def _decode_npz(blob: bytes) -> pd.DataFrame:
+def _decode_npz(blob: bytes, where: str) -> pd.DataFrame:
     """A blob from before the zstd format: a compressed ``.npz`` with one array per column."""
-    with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
-        frame = pd.DataFrame({col.TIME: pd.to_datetime(arrays[col.TIME], unit="ns", utc=True)})
-        for name in col.NUMERIC_COLUMNS:
-            frame[name] = arrays[name]
+    try:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
+            frame = pd.DataFrame({col.TIME: pd.to_datetime(arrays[col.TIME], unit="ns", utc=True)})
+            for name in col.NUMERIC_COLUMNS:
+                frame[name] = arrays[name]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
+        raise StoreError(where, f"a damaged stream blob ({describe_error(exc)})") from exc
     return frame

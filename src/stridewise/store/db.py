@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,10 +20,9 @@ from typing import Any, Final
 import pandas as pd
 import platformdirs
 
-from stridewise import columns as col
 from stridewise.errors import StoreError
 from stridewise.model import Activity
-from stridewise.store.codec import decode_stream, encode_stream
+from stridewise.store.codec import PackedStream, decode_stream, pack_stream
 from stridewise.store.duplicates import Span, find_duplicates, same_shape
 from stridewise.store.guard import damage_reason, implausible, is_damage
 from stridewise.store.maps import MapTables, mix_from_row
@@ -102,11 +101,9 @@ class ActivityRecord:
         return self.sport == "running"
 
 
-def richness(activity: Activity) -> int:
-    stream = activity.stream
-    present = sum(int(stream[name].notna().any()) for name in col.NUMERIC_COLUMNS)
+def richness(activity: Activity, packed: PackedStream) -> int:
     barometric = 5 if activity.altitude_source == "barometric" else 0
-    return _FORMAT_RICHNESS.get(activity.format, 0) + barometric + present
+    return _FORMAT_RICHNESS.get(activity.format, 0) + barometric + packed.columns_present
 
 
 class Store(NotifiedFlags, MapTables):
@@ -119,6 +116,10 @@ class Store(NotifiedFlags, MapTables):
             self._conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL still keeps the store consistent through a crash or power cut; it only skips the
+            # fsync at each commit, so a power cut may lose the last files stored, which the next ingest reads
+            # again (https://www.sqlite.org/pragma.html#pragma_synchronous). FULL cost a disk flush per file.
+            self._conn.execute("PRAGMA synchronous = NORMAL")
             self._rebuild_changed_metrics_table()
             self._conn.executescript(DDL + NOTIFIED_DDL)
             self._init_map_tables()
@@ -210,14 +211,21 @@ class Store(NotifiedFlags, MapTables):
             conn.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE key = ?", (size, mtime_ns, key))
 
     def record_activities(self, key: str, size: int, mtime_ns: int, sha256: str, parser_version: int,
-                          activities: list[tuple[Activity, MetricValues]], settings_key: str) -> list[int]:
-        """Replace whatever the file held before with these activities; return their ids."""
+                          activities: Sequence[tuple[Activity, MetricValues]], settings_key: str,
+                          packed: Sequence[PackedStream] | None = None) -> list[int]:
+        """Replace whatever the file held before with these activities; return their ids.
+
+        ``packed``: the streams already packed (:func:`~stridewise.store.codec.pack_stream`), one per activity, whose
+        own ``stream`` is then not read; by default they are packed here.
+        """
+        if packed is None:
+            packed = [pack_stream(a.stream) for a, _ in activities]
         ids = []
         with self._transaction() as conn:
             file_id = self._upsert_file(conn, key, size, mtime_ns, sha256, "ok", None, parser_version)
             conn.execute("DELETE FROM activities WHERE file_id = ?", (file_id,))
-            for activity, metrics in activities:
-                activity_id = self._insert_activity(conn, file_id, activity)
+            for (activity, metrics), stream in zip(activities, packed, strict=True):
+                activity_id = self._insert_activity(conn, file_id, activity, stream)
                 self._write_metrics(conn, activity_id, metrics, settings_key)
                 ids.append(activity_id)
         return ids
@@ -238,19 +246,18 @@ class Store(NotifiedFlags, MapTables):
         return int(row[0])
 
     @staticmethod
-    def _insert_activity(conn: sqlite3.Connection, file_id: int, a: Activity) -> int:
-        end = a.stream[col.TIME].iloc[-1].to_pydatetime()
+    def _insert_activity(conn: sqlite3.Connection, file_id: int, a: Activity, stream: PackedStream) -> int:
         cursor = conn.execute(
             "INSERT INTO activities (file_id, session_index, source, format, sport, sub_sport, sport_source, "
             "start_utc, end_utc, utc_offset_s, device, name, gear, type_hint, altitude_source, device_distance_m, "
             "device_elapsed_s, device_timer_s, device_ascent_m, device_descent_m, n_points, richness, warnings) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (file_id, a.session_index, a.source, a.format, a.sport, a.sub_sport, a.sport_source,
-             _iso(a.start_utc), _iso(end), a.utc_offset_s, a.device, a.name, a.gear_hint, a.type_hint,
+             _iso(a.start_utc), _iso(stream.end_utc), a.utc_offset_s, a.device, a.name, a.gear_hint, a.type_hint,
              a.altitude_source, a.device_distance_m, a.device_elapsed_s, a.device_timer_s, a.device_ascent_m,
-             a.device_descent_m, len(a.stream), richness(a), json.dumps(a.warnings)))
+             a.device_descent_m, stream.n_points, richness(a, stream), json.dumps(a.warnings)))
         activity_id = int(cursor.lastrowid or 0)
-        conn.execute("INSERT INTO streams VALUES (?, ?)", (activity_id, encode_stream(a.stream)))
+        conn.execute("INSERT INTO streams VALUES (?, ?)", (activity_id, stream.blob))
         return activity_id
 
     @staticmethod
