@@ -10,8 +10,11 @@ import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builders import M_PER_DEG_LAT, gpx, morning, straight_run, tcx
 from conftest import cli_runner
@@ -21,7 +24,9 @@ from stridewise.ingest import ingest
 from stridewise.model import Activity
 from stridewise.parsers import parse_bytes
 from stridewise.plausible import (
+    ON_FOOT_MAX_SPEED_M_S,
     WORLD_RECORDS_M_S,
+    _glitches,
     drop_impossible_points,
     not_counted_because,
     record_time_s,
@@ -237,3 +242,24 @@ def test_a_stream_time_column_survives_the_gate() -> None:
     cleaned = drop_impossible_points(activity)
     assert isinstance(cleaned.stream[col.TIME].dtype, pd.DatetimeTZDtype)
     assert cleaned.stream.index.tolist() == list(range(len(cleaned.stream)))
+
+
+@given(st.lists(st.tuples(st.sampled_from([0.0, 1.0, 1.0, 2.0, 5.0, math.nan]),  # seconds to the next point
+                          st.floats(-40.0, 40.0),  # metres moved along the track
+                          st.booleans()),  # a glitch: the point jumps kilometres away
+                min_size=2, max_size=120),
+       st.sampled_from([ON_FOOT_MAX_SPEED_M_S, 35.0]))
+@settings(max_examples=300, deadline=None)
+def test_skipping_sure_stretches_drops_exactly_what_the_point_by_point_test_drops(
+        points: list[tuple[float, float, bool]], limit_m_s: float) -> None:
+    seconds = np.cumsum([0.0, *(p[0] for p in points[:-1])])
+    along_m = np.cumsum([p[1] for p in points]) + np.array([4_000.0 if p[2] else 0.0 for p in points])
+    indices = np.arange(len(points))
+
+    def step(i: int, j: int) -> float:
+        return abs(along_m[j] - along_m[i])
+
+    vectorised = np.abs(np.diff(along_m))
+    never_sure = np.full(len(points) - 1, np.inf)  # every step decided by the exact test, point by point
+    assert (_glitches(indices, seconds, step, limit_m_s, vectorised)
+            == _glitches(indices, seconds, step, limit_m_s, never_sure))

@@ -100,12 +100,13 @@ def drop_impossible_points(activity: Activity) -> Activity:
     keep[bad_position] = False
     steps = step_distances_m(lat[positioned], lon[positioned])
     if _any_too_fast(steps, seconds[positioned], limit):
-        keep[_glitches(positioned, seconds, position_step, limit)] = False
+        keep[_glitches(positioned, seconds, position_step, limit, steps)] = False
     distance = stream[col.DISTANCE_M].to_numpy(dtype=float)
     counted = np.flatnonzero(np.isfinite(distance))
     keep[np.flatnonzero(np.isinf(distance))] = False
-    if _any_too_fast(np.abs(np.diff(distance[counted])), seconds[counted], limit):
-        keep[_glitches(counted, seconds, lambda i, j: abs(distance[j] - distance[i]), limit)] = False
+    distance_steps = np.abs(np.diff(distance[counted]))
+    if _any_too_fast(distance_steps, seconds[counted], limit):
+        keep[_glitches(counted, seconds, lambda i, j: abs(distance[j] - distance[i]), limit, distance_steps)] = False
     dropped = int((~keep).sum())
     if dropped == 0:
         return activity
@@ -120,8 +121,11 @@ def drop_impossible_points(activity: Activity) -> Activity:
 
 
 def _seconds(times: pd.Series) -> np.ndarray:
-    epoch = pd.Timestamp(0, tz="UTC")
-    return np.asarray((times - epoch).dt.total_seconds().to_numpy(dtype=float), dtype=float)
+    """Seconds since the epoch, NaN where a time is missing (numpy: pandas' timedelta arithmetic cost more)."""
+    ns = times.to_numpy(dtype="datetime64[ns]")
+    seconds = ns.view(np.int64) / 1e9
+    seconds[np.isnat(ns)] = np.nan
+    return seconds
 
 
 def _any_too_fast(steps_m: np.ndarray, seconds: np.ndarray, limit_m_s: float) -> bool:
@@ -142,8 +146,13 @@ def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, max(0.0, a))))
 
 
-def _glitches(indices: np.ndarray, seconds: np.ndarray, step_m: _Step, limit_m_s: float) -> list[int]:
-    """Points among ``indices`` (in order) that a glitch put out of reach of both their neighbours."""
+def _glitches(indices: np.ndarray, seconds: np.ndarray, step_m: _Step, limit_m_s: float,
+              consecutive_m: np.ndarray) -> list[int]:
+    """Points among ``indices`` (in order) that a glitch put out of reach of both their neighbours.
+
+    ``consecutive_m``: the step from each of ``indices`` to the next (vectorised), used to skip the long stretches
+    where every point surely reaches the next; each decision near the limit is the exact one of ``reachable``.
+    """
     if len(indices) < 2:
         return []
 
@@ -151,28 +160,33 @@ def _glitches(indices: np.ndarray, seconds: np.ndarray, step_m: _Step, limit_m_s
         dt = max(0.0, seconds[j] - seconds[i]) if np.isfinite(seconds[i]) and np.isfinite(seconds[j]) else 0.0
         return step_m(i, j) <= limit_m_s * dt + STEP_SLACK_M
 
+    dt = np.nan_to_num(np.maximum(np.diff(seconds[indices]), 0.0), nan=0.0)
+    # A margin far above rounding (the scalar and vectorised haversine differ in the last bits) and far below GPS.
+    surely = consecutive_m <= (limit_m_s * dt + STEP_SLACK_M) * (1 - 1e-9) - 1e-6
+    unsure = np.flatnonzero(~surely)  # k such that points[k] may not reach points[k + 1]
     points = [int(i) for i in indices]
     dropped: list[int] = []
     # A glitch at the very start: begin at the first point whose successor it can reach.
     start = next((k for k in range(min(MAX_GLITCH_POINTS, len(points) - 1) + 1)
                   if k + 1 < len(points) and reachable(points[k], points[k + 1])), 0)
     dropped.extend(points[:start])
-    last = points[start]
-    k = start + 1
+    last, k = start, start + 1  # positions in points: the last point kept, the next to look at
     while k < len(points):
-        if reachable(last, points[k]):
-            last = points[k]
-            k += 1
+        if last == k - 1 and surely[last]:  # jump over the points that surely reach their successor
+            following = int(np.searchsorted(unsure, last))
+            last = int(unsure[following]) if following < len(unsure) else len(points) - 1
+            k = last + 1
+            continue
+        if reachable(points[last], points[k]):
+            last, k = k, k + 1
             continue
         back = next((j for j in range(k + 1, min(k + 1 + MAX_GLITCH_POINTS, len(points)))
-                     if reachable(last, points[j])), None)
+                     if reachable(points[last], points[j])), None)
         if back is None:  # far away for longer than a glitch lasts: keep it, the totals are judged later
-            last = points[k]
-            k += 1
+            last, k = k, k + 1
             continue
         dropped.extend(points[k:back])
-        last = points[back]
-        k = back + 1
+        last, k = back, back + 1
     return dropped
 
 

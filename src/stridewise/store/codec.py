@@ -47,17 +47,27 @@ class PackedStream:
 
 
 def pack_stream(stream: pd.DataFrame) -> PackedStream:
-    present = sum(int(not np.isnan(stream[name].to_numpy(dtype=float)).all()) for name in col.NUMERIC_COLUMNS)
-    return PackedStream(encode_stream(stream), len(stream), stream[col.TIME].iloc[-1].to_pydatetime(), present)
+    values = _numeric(stream)
+    present = int((~np.isnan(values)).any(axis=0).sum()) if len(stream) else 0
+    return PackedStream(_encode(stream, values), len(stream), stream[col.TIME].iloc[-1].to_pydatetime(), present)
 
 
 def encode_stream(stream: pd.DataFrame) -> bytes:
-    n = len(stream)
+    return _encode(stream, _numeric(stream))
+
+
+def _numeric(stream: pd.DataFrame) -> np.ndarray:
+    """The numeric columns side by side (samples x columns): one pandas call instead of one per column."""
+    return stream[list(col.NUMERIC_COLUMNS)].to_numpy(dtype="<f8")
+
+
+def _encode(stream: pd.DataFrame, values: np.ndarray) -> bytes:
     time_ns = stream[col.TIME].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    parts = [_shuffle(np.diff(time_ns, prepend=np.int64(0)).astype("<i8"))]
-    parts.extend(_shuffle(stream[name].to_numpy(dtype="<f8")) for name in col.NUMERIC_COLUMNS)
-    payload = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(b"".join(parts))
-    return _HEADER.pack(MAGIC, n) + payload
+    deltas = _shuffle(np.diff(time_ns, prepend=np.int64(0)).astype("<i8"))
+    # Column by column, each byte-shuffled: (columns, samples, 8 bytes) -> (columns, 8, samples).
+    columns = np.ascontiguousarray(values.T).view(np.uint8).reshape(values.shape[1], -1, 8).transpose(0, 2, 1)
+    payload = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(deltas + columns.tobytes())
+    return _HEADER.pack(MAGIC, len(stream)) + payload
 
 
 def decode_stream(blob: bytes, *, where: str = "store") -> pd.DataFrame:
