@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from builders import gpx
@@ -30,7 +31,13 @@ def test_import_list_remove_and_the_activities_json(tmp_path: Path) -> None:
     assert listed[1].split()[:2] == ["1", "tiny.osm"]
     assert listed[1].split()[-4:-2] == ["5", "15"]
 
-    [run] = json.loads(runner.invoke(app, ["activities", "--json", "--db", db]).stdout)
+    later_run = as_points(with_gps_noise(densify(line((12, 0), (12, 600)), 3.0), seed=2),
+                          start=datetime(2026, 5, 6, 7, 0, tzinfo=UTC))
+    (logs / "path2.gpx").write_bytes(gpx(later_run))
+    later = runner.invoke(app, ["ingest", str(logs), "--db", db])
+    assert "Surface: 1 runs matched on the imported map." in later.stdout.splitlines()
+
+    run, _ = json.loads(runner.invoke(app, ["activities", "--json", "--db", db]).stdout)
     assert (run["surface"], run["surface_source"]) == ("unpaved", "map")
     assert set(run["surface_mix"]) == {"road", "unpaved", "trail", "track", "unknown"}
     assert sum(run["surface_mix"].values()) == 1.0
@@ -38,7 +45,7 @@ def test_import_list_remove_and_the_activities_json(tmp_path: Path) -> None:
 
     result = runner.invoke(app, ["map", "remove", "1", "--db", db])
     assert result.stdout == "Removed map 1; runs matched again: 0.\n"
-    [run] = json.loads(runner.invoke(app, ["activities", "--json", "--db", db]).stdout)
+    run, _ = json.loads(runner.invoke(app, ["activities", "--json", "--db", db]).stdout)
     assert (run["surface"], run["surface_mix"]) == ("unknown", None)
     assert runner.invoke(app, ["map", "list", "--db", db]).stdout == (
         "No map imported yet: run `stridewise map import EXTRACT.osm.pbf`.\n")

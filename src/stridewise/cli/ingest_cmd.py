@@ -58,6 +58,8 @@ def summary_text(report: IngestReport) -> str:
         f"Activities: {report.activities_added} added ({report.runs_added} runs); "
         f"{report.duplicates} stored copies are duplicates of another file and do not count.",
     ]
+    if report.surfaces_matched:
+        lines.append(f"Surface: {report.surfaces_matched} runs matched on the imported map.")
     if report.warnings:
         lines.append(f"Warnings ({len(report.warnings)}):")
         lines.extend(f"  {key}: {message}" for key, message in report.warnings)
