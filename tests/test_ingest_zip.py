@@ -178,6 +178,21 @@ def test_a_damaged_nested_zip_is_listed_again_while_the_archive_is_unchanged(tmp
     assert failure_lines(again) == [f"  {path}!part.zip: {reason} (unchanged since the last try)"]
 
 
+def test_a_damaged_archive_fails_once_and_is_listed_as_unchanged_until_it_changes(tmp_path: Path) -> None:
+    path = _archive(tmp_path, _damaged_directory(zip_bytes({"a.gpx": GOOD}), "truncated"))
+    reason = "not a readable zip archive (BadZipFile: File is not a zip file)"
+    first = ingest(tmp_path, path)
+    assert (first.exit_code, failure_lines(first)) == (1, [f"  {path}: {reason}"])
+    again = ingest(tmp_path, path)  # the next night: listed, but not a new failure, so the batch stays quiet
+    assert again.exit_code == 0, again.output
+    assert failure_lines(again) == [f"  {path}: {reason} (unchanged since the last try)"]
+    path.write_bytes(zip_bytes({"a.gpx": GOOD}))  # downloaded again, whole this time
+    repaired = ingest(tmp_path, path)
+    assert repaired.exit_code == 0, repaired.output
+    assert "Activities: 1 added (1 runs)" in repaired.stdout
+    assert "Could not read" not in repaired.stdout
+
+
 def test_a_parser_upgrade_reads_the_members_of_an_unchanged_archive_again(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = _archive(tmp_path, zip_bytes({"a.gpx": good_run(1), "b.gpx": good_run(2)}))

@@ -79,8 +79,13 @@ def ingest(paths: Iterable[Path], store: Store, *, jobs: int | None = None,
     def archive_unchanged(key: str, size: int, mtime_ns: int) -> bool:
         # A parser upgrade must re-read the members too, so an archive listed by an older parser is opened again.
         state = store.file_state(key)
-        if (state is None or state.status != "archive" or (state.size, state.mtime_ns) != (size, mtime_ns)
+        if (state is None or (state.size, state.mtime_ns) != (size, mtime_ns)
                 or state.parser_version != PARSER_VERSION):
+            return False
+        if state.status == "failed":  # a damaged archive, not changed since it failed
+            report.failures.append(Failure(key, state.reason or "failed", unchanged=True))
+            return True
+        if state.status != "archive":
             return False
         report.failures.extend(Failure(f.key, f.reason or "failed", unchanged=True)
                                for f in store.failed_files(prefix=key + MEMBER_SEPARATOR))
@@ -92,6 +97,8 @@ def ingest(paths: Iterable[Path], store: Store, *, jobs: int | None = None,
             continue
         if isinstance(item, Problem):
             report.failures.append(Failure(item.key, item.reason))
+            if item.size is not None and item.mtime_ns is not None:  # an archive: remembered until it changes
+                store.record_failure(item.key, item.size, item.mtime_ns, None, item.reason, PARSER_VERSION)
             continue
         report.files_seen += 1
         state = store.file_state(item.key)

@@ -27,8 +27,8 @@ from stridewise.sources.items import (
 from stridewise.sources.reader import SourceReader
 from stridewise.sources.strava import STRAVA_CSV, StravaHints, strava_rows_for_dir
 
-# Called with (key, size, mtime_ns) of an archive; True when the store already holds it unchanged, so the
-# archive need not be opened at all.
+# Called with (key, size, mtime_ns) of an archive; True when the store already holds it unchanged (read, or failed
+# to list), so the archive need not be opened at all.
 ArchiveUnchanged = Callable[[str, int, int], bool]
 
 
@@ -106,7 +106,7 @@ def _one_file(path: Path, rows: dict[str, StravaHints], archive_unchanged: Archi
         try:
             yield from list_zip(str(path), stat.st_mtime_ns)
         except Exception as exc:  # a damaged archive raises anything (see sources/archives.py)
-            yield Problem(key, f"not a readable zip archive ({describe(exc)})")
+            yield Problem(key, f"not a readable zip archive ({describe(exc)})", stat.st_size, stat.st_mtime_ns)
             return
         yield Archive(key, stat.st_size, stat.st_mtime_ns)
         return

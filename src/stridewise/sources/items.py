@@ -70,7 +70,13 @@ class Archive:
 
 @dataclass(frozen=True)
 class Problem:
-    """A path that could not even be listed (missing, unreadable, a broken zip)."""
+    """A path that could not even be listed (missing, unreadable, a broken zip).
+
+    A zip that could not be listed carries its size and time, so that the store can remember it failed and the
+    next run lists it as unchanged instead of as a new failure.
+    """
 
     key: str
     reason: str
+    size: int | None = None
+    mtime_ns: int | None = None
