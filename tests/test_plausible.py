@@ -127,13 +127,17 @@ def _verdict(**values: object) -> str | None:
                                                         "devices)"),
     ({"start_utc": datetime(2026, 11, 29, tzinfo=UTC)}, "starts 2026-11-29, in the future"),
     ({"start_utc": datetime(2026, 11, 27, 23, tzinfo=UTC)}, None),  # within a day: a clock a little ahead
-    ({"distance_m": 1_349_000.0, "duration_s": 2220.0}, "a run of 1349.0 km, longer than the 24-hour world record "
-                                                        "(319.6 km)"),
+    # 1,349 km at the 24-hour record's pace (319,614 m / 86,400 s = 3.70 m/s) takes 364,669.9 s = 101:17:50
+    ({"distance_m": 1_349_000.0, "duration_s": 2220.0},
+     "1349.00 km in 0:37:00 is faster than the 24-hour world record's pace (3.70 m/s) allows (101:17:50)"),
+    # a 48-hour race: 400 km needs 108,130 s (30:02:10) at that pace; 48 h is well within it
+    ({"distance_m": 400_000.0, "duration_s": 172_800.0, "moving_time_s": 165_600.0}, None),
+    ({"distance_m": 200_000.0, "duration_s": 200_000.0, "moving_time_s": 90_000.0}, None),  # a 25-h ultra counts
     ({"distance_m": 42_195.0, "duration_s": 6600.0},  # 1:50:00 < 95% of 2:00:35 (1:54:33)
      "42.20 km in 1:50:00 is faster than the world record over that distance (2:00:35)"),
     ({"distance_m": 42_195.0, "duration_s": 6960.0}, None),  # 1:56:00: within the 5% GPS margin
-    ({"distance_m": 200_000.0, "duration_s": 200_000.0, "moving_time_s": 90_000.0},
-     "a run moving for 25.0 h (more than 24 h)"),
+    ({"distance_m": 200_000.0, "duration_s": 700_000.0, "moving_time_s": 612_000.0},
+     "a run moving for 170.0 h (more than 168 h)"),
     ({"sport": "cycling", "distance_m": 180_000.0, "duration_s": 4.0},
      "180.00 km in 0:00:04 (45000.0 m/s) is faster than 40 m/s for cycling"),
     ({"sport": "cycling", "distance_m": 180_000.0, "duration_s": 4.0, "device_duration_s": 18930.35}, None),
