@@ -40,6 +40,7 @@ import fitparse
 import ingest_process  # type: ignore[import-not-found]  # benchmarks/ is not a package
 import numpy as np
 import pandas as pd
+from bytecode import compile_sources  # type: ignore[import-not-found]
 from fitparse.profile import MESSAGE_TYPES
 
 from stridewise.errors import InputError
@@ -251,6 +252,7 @@ def main(argv: list[str]) -> int:
     if not REAL_LOGS.is_dir():
         print(f"real device files not found at {REAL_LOGS}")
         return 1
+    compile_sources(None, args.before)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     print(f"machine: {machine()}; pinned to one core")

@@ -30,6 +30,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from bytecode import compile_sources  # type: ignore[import-not-found]  # benchmarks/ is not a package
+
 REAL_FIT = Path(__file__).resolve().parent.parent.parent / "shared" / "real_logs" / "fit"
 STRIDEWISE = Path(sys.executable).parent / "stridewise"
 SMALL_BYTES = 20_000  # "small": a short activity file, the kind thousands of which make up a long history
@@ -101,6 +103,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--before-src", type=Path, help="src folder of the code to compare with")
     parser.add_argument("--cases", nargs="+", default=["folder", "zip", "small"], help="which cases to run")
     args = parser.parse_args(argv)
+    compile_sources(None, args.before_src)
     if not REAL_FIT.is_dir():
         print(f"real device files not found at {REAL_FIT}")
         return 1

@@ -36,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from batch import make_archive  # the sibling benchmark's archive generator
+from bytecode import compile_sources
 
 # What each command imports before its own work starts: the CLI (every command registers there) and the modules
 # its function imports first. ``report`` imports matplotlib when it draws its first chart, which is its work.
@@ -185,6 +186,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--batch-weeks", type=int, default=8)
     parser.add_argument("--before-src", type=Path, help="the src/ folder of an earlier checkout to compare with")
     args = parser.parse_args(argv)
+    compile_sources(None, args.before_src)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         make_archive(root / "logs", args.runs)
