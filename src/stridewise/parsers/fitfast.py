@@ -15,7 +15,7 @@ from __future__ import annotations
 import struct
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any, Final
 
@@ -54,6 +54,10 @@ CRC_VECTOR_MIN_BYTES: Final = 4096
 # an event between). The walk looks this many messages ahead at once for the same header byte, with numpy, instead
 # of one loop turn per record; 256 is several minutes at 1 Hz and costs a few microseconds when a run is short.
 RUN_LOOKAHEAD: Final = 256
+# Definitions without developer fields depend only on their bytes, and a device writes the same ones in every file:
+# each is made once per process (at most this many kept; a real file has 5-80).
+SHARED_DEFINITIONS_MAX: Final = 4096
+_SHARED_DEFINITIONS: dict[tuple[bytes, frozenset[int]], Definition] = {}  # by bytes and the messages wanted
 
 
 @dataclass
@@ -95,6 +99,7 @@ class _Walker:
         self.buf = data
         self.bytes = np.frombuffer(data, dtype=np.uint8)
         self.wanted = {_NAMES_TO_NUMS[name]: name for name in wanted if name in _NAMES_TO_NUMS}
+        self.wanted_key = frozenset(self.wanted)  # how a definition is classified depends on what is wanted
         self.messages: list[tuple[str, dict[Any, Any]]] = []
         self.dev_types: dict[Any, dict[Any, Any]] = {}  # developer_data_index -> field number -> DevField
         self.accumulators: dict[int, dict[int, int]] = {}
@@ -301,10 +306,18 @@ class _Walker:
         if header & 0x20 and end < size:
             end += 1 + 3 * buf[end]
         if end <= size:
-            cached = self.cache.get((buf[at + 1:end], self.dev_version))
+            layout = buf[at + 1:end]
+            cached = self.cache.get((layout, self.dev_version))
             if cached is not None:
                 self.reset_accumulators(cached)
                 return cached, end
+            shared = _SHARED_DEFINITIONS.get((layout, self.wanted_key)) if not header & 0x20 else None
+            if shared is not None:  # made from another file: this file's own copy, placed among its records
+                definition = replace(shared)
+                self.place(definition)
+                self.cache[(layout, self.dev_version)] = definition
+                self.reset_accumulators(definition)
+                return definition, end
         return self.parse_definition(at, header)
 
     def parse_definition(self, at: int, header: int) -> tuple[Definition, int]:
@@ -348,7 +361,10 @@ class _Walker:
             offset += fields[-1].size
         definition = Definition(mesg_num, mesg_type, endian, tuple(fields), n_fields, offset)
         self.classify(definition)
+        self.place(definition)
         self.cache[key] = definition
+        if not n_dev and len(_SHARED_DEFINITIONS) < SHARED_DEFINITIONS_MAX:
+            _SHARED_DEFINITIONS[(key[0], self.wanted_key)] = definition
         self.reset_accumulators(definition)
         return definition, end
 
@@ -380,14 +396,18 @@ class _Walker:
                 reason = reason or prof.processing_risk(definition)
             except FastPathUnsupported as exc:
                 reason = reason or exc.reason
-            definition.index = len(self.record_defs)
-            self.record_defs.append(definition)
             definition.kind = RECORD_KIND
         elif (wanted or definition.mesg_num in (FIELD_DESCRIPTION, DEVELOPER_DATA_ID)
               or prof.processing_risk(definition) is not None):
             definition.kind = RENDER
         if reason is not None:
             definition.kind, definition.unsupported = DECLINE, reason
+
+    def place(self, definition: Definition) -> None:
+        """A record definition is numbered among this file's record definitions (its records are rendered by it)."""
+        if definition.mesg_num == RECORD and RECORD in self.wanted:
+            definition.index = len(self.record_defs)
+            self.record_defs.append(definition)
 
     def record_columns(self) -> dict[str, np.ndarray]:
         count = len(self.record_starts)
