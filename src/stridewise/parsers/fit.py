@@ -329,8 +329,11 @@ def _session_slice(stream: pd.DataFrame, session: dict[str, Any], *, single: boo
         end = min(end, pd.Timestamp(next_start.replace(tzinfo=UTC)) - pd.Timedelta(microseconds=1))
     # A lone session keeps records just before its start (some devices log one early point) but not garbage
     # after its end (a corrupt tail decodes as dates decades away).
-    lower = stream[col.TIME].iloc[0] if single else begin
-    inside = (stream[col.TIME] >= lower) & (stream[col.TIME] <= end)
+    times = stream[col.TIME].to_numpy(dtype="datetime64[ns]")  # UTC; numpy, as pandas' comparisons cost more
+    lower = times[0] if single else begin.tz_convert(None).to_datetime64()
+    inside = (times >= lower) & (times <= end.tz_convert(None).to_datetime64())
+    if single and inside.all():  # the usual file: one session owning every record
+        return stream
     return stream[inside].reset_index(drop=True)
 
 
