@@ -39,11 +39,14 @@ def summarize(stream: pd.DataFrame, device_distance_m: float | None = None, *,
     """
     if stream.empty:
         return Summary(0.0, 0.0, 0.0, "records")
-    seconds = (stream[col.TIME] - stream[col.TIME].iloc[0]).dt.total_seconds().to_numpy(dtype=float)
+    times = stream[col.TIME].to_numpy(dtype="datetime64[ns]")
+    elapsed = times - times[0]
+    seconds = elapsed.view(np.int64) / 1e9  # numpy: pandas' timedelta arithmetic cost more than the rest here
+    seconds[np.isnat(elapsed)] = np.nan
     duration_s = float(seconds[-1])
     distance = track_distance_m(stream) if distance is None else distance
     distance_m = float(distance[-1])
-    source = "records" if stream[col.DISTANCE_M].notna().any() else "positions"
+    source = "records" if not np.isnan(stream[col.DISTANCE_M].to_numpy(dtype=float)).all() else "positions"
     moving_s = moving_time_s(seconds, distance, has_distance=distance_m > 0)
     if device_distance_m and distance_m < DEVICE_TOTAL_FALLBACK_SHARE * device_distance_m:
         return Summary(device_distance_m, duration_s, moving_s, "device total")
