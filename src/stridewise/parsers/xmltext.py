@@ -25,7 +25,7 @@ _NAIVE_TIME: Final = re.compile(
 NAIVE_TIME_WARNING: Final = "times carry no time zone: read as UTC, so the local day may be wrong"
 _NAIVE_TIME_BYTES: Final = re.compile(_NAIVE_TIME.pattern.encode())  # the same search for the fast readers
 # The same times found from a literal that each must contain: the full pattern is tried at every "<" of the file
-# (about a quarter of the fast GPX reader's time), these let the regex engine skip to the candidates.
+# (about a fifth of the fast GPX path's time), these let the regex engine skip to the candidates.
 _TIME_VALUE: Final = rb"\s*\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*[<\"]"
 _NAIVE_TIME_HINTS: Final = tuple(re.compile(re.escape(literal) + _TIME_VALUE)
                                  for literal in (b"ime>", b"Id>", b'StartTime="'))
