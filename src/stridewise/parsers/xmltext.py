@@ -20,14 +20,13 @@ _DECLARED: Final = re.compile(r"\sxmlns:([A-Za-z_][\w.-]*)\s*=")
 _USED: Final = re.compile(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
 _ROOT_START: Final = re.compile(r"<(?![?!])[A-Za-z_][\w.:-]*")
 # A GPX <time> or TCX <Time>/<Id>/StartTime value with no "Z" and no offset: a local time whose zone is unknown.
-_NAIVE_TIME: Final = re.compile(
-    r"(?:<(?:\w+:)?(?:[Tt]ime|Id)>|StartTime=\")\s*\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*[<\"]")
+_LOCAL_TIME_VALUE: Final = r"\s*\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*[<\"]"
+_NAIVE_TIME: Final = re.compile(r"(?:<(?:\w+:)?(?:[Tt]ime|Id)>|StartTime=\")" + _LOCAL_TIME_VALUE)
 NAIVE_TIME_WARNING: Final = "times carry no time zone: read as UTC, so the local day may be wrong"
 _NAIVE_TIME_BYTES: Final = re.compile(_NAIVE_TIME.pattern.encode())  # the same search for the fast readers
-# The same times found from a literal that each must contain: the full pattern is tried at every "<" of the file
-# (about a fifth of the fast GPX path's time), these let the regex engine skip to the candidates.
-_TIME_VALUE: Final = rb"\s*\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*[<\"]"
-_NAIVE_TIME_HINTS: Final = tuple(re.compile(re.escape(literal) + _TIME_VALUE)
+# The same times found from a literal each of the pattern's beginnings contains: the full pattern is tried at every
+# "<" of the file (about a fifth of the fast GPX path's time), these let the regex engine skip to the candidates.
+_NAIVE_TIME_HINTS: Final = tuple(re.compile(re.escape(literal) + _LOCAL_TIME_VALUE.encode())
                                  for literal in (b"ime>", b"Id>", b'StartTime="'))
 # Prefixes that are always bound in XML.
 _BUILTIN: Final = frozenset({"xml", "xmlns"})
