@@ -245,7 +245,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=2000, help="files in the synthetic archive")
     parser.add_argument("--fitparse-sample", type=int, default=10, help="archive files fitparse reads")
-    parser.add_argument("--before", type=Path, help="another source tree (.../src) for the cold ingest, alternated")
+    parser.add_argument("--before", type=Path,
+                        help="another source tree (.../src) for the cold ingest and the XML readers, alternated")
     parser.add_argument("--only", choices=("fit", "cold", "xml"),
                         help="only the FIT decoder part, the cold whole-process ingest, or the XML and encoding part")
     args = parser.parse_args(argv)
@@ -274,7 +275,7 @@ def main(argv: list[str]) -> int:
     if args.only in (None, "cold"):
         ingest_process.cold_fit_ingest(args.before, fitparse_loop=True)
     if args.only in (None, "xml"):
-        ingest_process.xml_readers()
+        ingest_process.xml_readers(args.before)
         ingest_process.huge_gpx()
         ingest_process.stream_encoding()
     print(f"\npeak resident memory of this benchmark process: "

@@ -76,13 +76,16 @@ def run(code: str, args: list[str], src: Path = SRC) -> tuple[float, str]:
     return time.perf_counter() - began, done.stdout
 
 
-def measure(readers: dict[str, tuple[str, str]], paths: list[Path]) -> dict[str, tuple[float, float]]:
+def measure(readers: dict[str, tuple[str, str]], paths: list[Path],
+            trees: dict[str, Path] | None = None) -> dict[str, tuple[float, float]]:
     """Per reader, median seconds and median peak-RSS growth (MB) over ``paths`` in fresh processes, the readers
-    taking turns so that load from elsewhere on the machine hits them alike."""
+    taking turns so that load from elsewhere on the machine hits them alike. ``trees`` names the source tree of a
+    reader where it is not this one."""
     results: dict[str, list[tuple[float, ...]]] = {label: [] for label in readers}
     for _ in range(REPEATS):
         for label, (setup, call) in readers.items():
-            _, out = run(MEASURE.format(setup=setup, call=call), [str(p) for p in paths])
+            src = (trees or {}).get(label, SRC)
+            _, out = run(MEASURE.format(setup=setup, call=call), [str(p) for p in paths], src)
             results[label].append(tuple(float(x) for x in out.split()))
     return {label: (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
             for label, rows in results.items()}
@@ -114,14 +117,22 @@ def largest(folder: str, suffix: str, count: int = 5) -> list[Path]:
     return sorted((REAL_LOGS / folder).glob("*" + suffix), key=lambda p: p.stat().st_size)[-count:]
 
 
-def xml_readers() -> None:
+def xml_readers(before: Path | None = None) -> None:
+    """The fast readers beside gpxpy/ElementTree and bare lxml passes; with ``before``, the fast path of that source
+    tree too, in the same turns."""
+    readers = dict(XML_READERS)
+    trees = {}
+    if before is not None:
+        label = "stridewise (fast lxml path), before"
+        readers = {label: XML_READERS["stridewise (fast lxml path)"], **readers}
+        trees[label] = before
     for suffix, folder in ((".gpx", "gpx"), (".tcx", "tcx")):
         paths = largest(folder, suffix)
         mb = sum(p.stat().st_size for p in paths) / 1e6
         print(f"\nthe 5 largest {suffix[1:].upper()} ({mb:.1f} MB), in fresh processes (median of {REPEATS}): "
               "parse time and peak memory growth")
         print(f"{'reader':<34} {'s':>7} {'MB':>7} {'x time of tree':>15} {'x memory of tree':>17}")
-        rows = measure(XML_READERS, paths)
+        rows = measure(readers, paths, trees)
         floor_s, floor_mb = rows["bare lxml pass (tree, no work)"]
         for label, (spent, grown) in rows.items():
             print(f"{label:<34} {spent:>7.3f} {grown:>7.1f} {spent / floor_s:>15.2f} {grown / floor_mb:>17.2f}")

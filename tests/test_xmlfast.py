@@ -16,6 +16,7 @@ from stridewise.errors import InputError
 from stridewise.model import Activity, track_distance_m
 from stridewise.parsers.gpx import parse_gpx
 from stridewise.parsers.tcx import parse_tcx
+from stridewise.parsers.xmltext import _NAIVE_TIME_BYTES, has_naive_time
 
 DEVICES = TESTS_DATA / "devices"
 # Real files the fast readers hand to the reference, and why (each a case the fast path does not mirror).
@@ -187,3 +188,33 @@ def test_a_large_file_the_fast_reader_declines_is_not_handed_to_the_reference(
     with pytest.raises(InputError) as caught:
         parse_gpx(data, "undeclared.gpx")  # an undeclared prefix: only the repairing reference could read it
     assert caught.value.reason == "an XML file over 1 MB that only the repairing reader could read; it is not read"
+
+
+@pytest.mark.parametrize(("text", "naive"), [
+    ("<trkpt><time>2026-05-01T06:00:00Z</time></trkpt>", False),
+    ("<trkpt><time>2026-05-01T06:00:00</time></trkpt>", True),
+    ("<trkpt><time> 2026-05-01T06:00:00.250 </time></trkpt>", True),
+    ("<trkpt><time>2026-05-01T06:00:00+02:00</time></trkpt>", False),
+    ("<Trackpoint><Time>2026-05-01T06:00</Time></Trackpoint>", True),
+    ("<a:Time>2026-05-01T06:00:00</a:Time>", True),
+    ("<a_very_long_prefix_of_a_namespace_v2:time>2026-05-01T06:00:00</a_very_long_prefix_of_a_namespace_v2:time>",
+     True),
+    ("<Id>2026-05-01T06:00:00</Id>", True),
+    ("<Id>2026-05-01T06:00:00Z</Id>", False),
+    ('<Lap StartTime="2026-05-01T06:00:00">', True),
+    ('<Lap StartTime="2026-05-01T06:00:00Z">', False),
+    ("<Datetime>2026-05-01T06:00:00</Datetime>", False),  # the hint "ime>" without <time>: not a track time
+    ("<a:b:time>2026-05-01T06:00:00</a:b:time>", False),
+    ("<time>2026-05-01T06:00:00Z</time><Datetime>2026-05-01T06:00:00</Datetime><Id>2026-05-01T06:00:00</Id>", True),
+])
+def test_naive_times_are_found_from_hints_as_the_full_pattern_finds_them(text: str, naive: bool) -> None:
+    data = text.encode()
+    assert has_naive_time(data) is naive
+    assert bool(_NAIVE_TIME_BYTES.search(data)) is naive
+
+
+def test_naive_times_are_found_from_hints_in_every_real_file() -> None:
+    files = [param.values[0] for param in _xml_params()]  # type: ignore[attr-defined]
+    found = {path.name: has_naive_time(path.read_bytes()) for path in files}
+    assert found == {path.name: bool(_NAIVE_TIME_BYTES.search(path.read_bytes())) for path in files}
+    assert sum(found.values()) == 2  # two real files write local times
