@@ -3,6 +3,7 @@ matplotlib's own Agg canvas (``FigureCanvasAgg``, nothing cached) pixel by pixel
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 import stridewise
 from conftest import SAMPLE_LOGS, sample_store_copy
@@ -17,7 +19,7 @@ from stridewise.api import TrainingLog
 from stridewise.report import agg
 from stridewise.report.build import report_data
 from stridewise.report.charts_for import report_card, report_charts
-from stridewise.report.images import CHART_DPI
+from stridewise.report.images import CHART_DPI, figure_png
 from stridewise.report.style import DPI
 from stridewise.units import Units
 
@@ -65,3 +67,15 @@ def test_figures_of_one_size_share_a_renderer_and_others_do_not(log: TrainingLog
     renderers = {chart.key: chart.figure.canvas.get_renderer() for chart in charts}
     assert renderers["weekly-distance"] is renderers["spikes"] is renderers["acwr"]
     assert renderers["shoes"] is not renderers["weekly-distance"]  # another height
+
+
+@pytest.mark.parametrize("key", ["weekly-distance", "shoes", "card"])
+def test_the_png_files_hold_exactly_the_drawn_pixels(log: TrainingLog, key: str) -> None:
+    (figure, dpi), = [(f, d) for k, f, d in figures(log, "2026-W39", "km") if k == key]
+    png = figure_png(figure, dpi)
+    drawn = pixels(figure, dpi)[:, :, :3]
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG" and image.mode == "RGB"
+        assert np.array_equal(np.asarray(image), drawn)
+        assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.01)
+    assert bool(np.all(np.asarray(pixels(figure, dpi))[:, :, 3] == 255)), "a chart is opaque: no alpha to keep"
