@@ -59,7 +59,8 @@ def test_every_chart_and_the_card_equal_matplotlibs_own_canvas(log: TrainingLog,
             assert differ == 0, f"{week} {key}: {differ} pixels differ from matplotlib's"
             compared += 1
     assert compared >= 7 * len(WEEKS)
-    assert agg.cached_counts()["glyphs"] > 0
+    counts = agg.cached_counts()
+    assert counts["glyphs"] > 0 and counts["layouts"] > 0 and counts["fonts"] > 0, "the cached paths were not taken"
 
 
 def test_figures_of_one_size_share_a_renderer_and_others_do_not(log: TrainingLog) -> None:

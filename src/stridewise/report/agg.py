@@ -7,7 +7,8 @@ glyph by glyph, and its cache of text sizes lives with the renderer, which each 
 - figures of one pixel size and resolution share one renderer (:func:`shared_renderer`), so matplotlib's own cache
   of text sizes serves every figure of that size, not only the one that measured the text;
 - :class:`TextCachingRenderer` keeps, for the process, each text's glyph layout and each glyph's rasterised bitmap
-  at each sub-pixel offset (FreeType's 1/64 px), and draws them as :meth:`RendererAgg.draw_text` would.
+  at each sub-pixel offset (FreeType's 1/64 px), and draws them as :meth:`RendererAgg.draw_text` would; and each
+  font's line height, which matplotlib otherwise reads from the font file's tables for every text it places.
 
 The pixels are the same as matplotlib's (tests/test_report_pixels.py compares every chart and the card with a plain
 ``FigureCanvasAgg``): a glyph is rasterised from its outline moved by a whole number of 1/64 px, and moving it by
@@ -23,7 +24,7 @@ from typing import Any, Final
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.ft2font import FT2Font, RenderMode
 
 # Renderers kept, one per figure pixel size and resolution: a report uses about four (the charts, the shoe chart,
@@ -40,10 +41,14 @@ SUBPIXELS: Final = 64
 Glyph = tuple[Any, int, float, float]
 _layouts: dict[tuple[Any, ...], tuple[Glyph, ...]] = {}
 _glyphs: dict[tuple[Any, ...], tuple[np.ndarray[Any, np.dtype[np.uint8]], int, int]] = {}
+_heights: dict[tuple[Any, ...], tuple[float, float, float]] = {}
 _renderers: dict[tuple[int, int, float], RendererAgg] = {}
+# Where a font states its line height, as matplotlib.text.Text._get_layout reads it: (table, gap, ascent, descent).
+HEIGHT_TABLES: Final = (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                        ("hhea", "lineGap", "ascent", "descent"))
 # The matplotlib 3.11 calls the cached path makes (FT2Font._layout, _set_transform, _render_glyph).
-TEXT_CACHE_IN_USE: Final = hasattr(RendererAgg, "_prepare_font") and all(
-    hasattr(FT2Font, name) for name in ("_layout", "_set_transform", "_render_glyph"))
+TEXT_CACHE_IN_USE: Final = (hasattr(RendererAgg, "_prepare_font") and hasattr(fontManager, "_find_fonts_by_props")
+                             and all(hasattr(FT2Font, name) for name in ("_layout", "_set_transform", "_render_glyph")))
 
 
 def _font_key(prop: FontProperties) -> tuple[Any, ...]:
@@ -73,6 +78,29 @@ class TextCachingRenderer(RendererAgg):
                 _layouts.clear()
             _layouts[key] = layout
         self._draw_glyphs(gc, x, y, angle, prop.get_size_in_points(), flags, layout)
+
+    def _get_font_height_metrics(self, prop: FontProperties) -> tuple[float | None, float | None, float | None]:
+        """Ascent, descent and line gap of ``prop``'s font, in pixels: what ``Text._get_layout`` computes when a
+        renderer lacks this method (matplotlib asks renderers for it first), remembered per font, size and dpi.
+        """
+        if not TEXT_CACHE_IN_USE:
+            return None, None, None
+        key = (_font_key(prop), self.dpi)
+        metrics = _heights.get(key)
+        if metrics is None:
+            font: Any = get_font(fontManager._find_fonts_by_props(prop))  # typed per table name; read by a variable
+            for table_name, gap_key, ascent_key, descent_key in HEIGHT_TABLES:
+                table = font.get_sfnt_table(table_name)
+                if table is None:
+                    continue
+                # The same arithmetic, in the same order, as matplotlib's: the same floats.
+                scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * self.dpi / 72
+                metrics = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
+                break
+            else:
+                return None, None, None  # matplotlib measures the text instead
+            _heights[key] = metrics
+        return metrics
 
     def _draw_glyphs(self, gc: Any, x: float, y: float, angle: float, size: float, flags: Any,
                      layout: tuple[Glyph, ...]) -> None:
@@ -109,7 +137,7 @@ class TextCachingRenderer(RendererAgg):
 
 def cached_counts() -> dict[str, int]:
     """How many text layouts, glyph bitmaps and renderers the process holds (for tests and benchmarks)."""
-    return {"layouts": len(_layouts), "glyphs": len(_glyphs), "renderers": len(_renderers)}
+    return {"layouts": len(_layouts), "glyphs": len(_glyphs), "fonts": len(_heights), "renderers": len(_renderers)}
 
 
 def shared_renderer(width: int, height: int, dpi: float) -> RendererAgg:
