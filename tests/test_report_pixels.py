@@ -80,3 +80,15 @@ def test_the_png_files_hold_exactly_the_drawn_pixels(log: TrainingLog, key: str)
         assert np.array_equal(np.asarray(image), drawn)
         assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.01)
     assert bool(np.all(np.asarray(pixels(figure, dpi))[:, :, 3] == 255)), "a chart is opaque: no alpha to keep"
+
+
+def test_the_renderer_used_least_recently_is_the_one_dropped() -> None:
+    first = agg.shared_renderer(11, 11, 100)
+    second = agg.shared_renderer(12, 11, 100)
+    for width in range(13, 11 + agg.MAX_RENDERERS):
+        agg.shared_renderer(width, 11, 100)
+    assert agg.shared_renderer(11, 11, 100) is first  # used again: now the most recent
+    agg.shared_renderer(99, 11, 100)  # one more size than are kept
+    assert agg.cached_counts()["renderers"] == agg.MAX_RENDERERS
+    assert agg.shared_renderer(11, 11, 100) is first
+    assert agg.shared_renderer(12, 11, 100) is not second

@@ -27,8 +27,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hi
 from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.ft2font import FT2Font, RenderMode
 
-# Renderers kept, one per figure pixel size and resolution: a report uses about four (the charts, the shoe chart,
-# the card at its flag count). Holding more only keeps memory (a 990 x 462 px renderer is 1.8 MB).
+# Renderers kept, one per figure pixel size and resolution, the least recently used dropped first: a report uses
+# three (the charts, the shoe chart, the card at its number of flag rows, of which there are seven). Holding more
+# only keeps memory (a 990 x 462 px renderer is 1.8 MB, the card 4-5 MB).
 MAX_RENDERERS: Final = 8
 # Texts and glyph bitmaps remembered. A report lays out about 200 distinct texts and a batch a few thousand; a
 # glyph bitmap is about 200 bytes. Past these counts the cache starts again (a few MB at most).
@@ -143,11 +144,12 @@ def cached_counts() -> dict[str, int]:
 def shared_renderer(width: int, height: int, dpi: float) -> RendererAgg:
     """The one renderer of figures ``width`` x ``height`` px at ``dpi``: its text sizes are measured once."""
     key = (width, height, dpi)
-    renderer = _renderers.get(key)
+    renderer = _renderers.pop(key, None)
     if renderer is None:
         if len(_renderers) >= MAX_RENDERERS:
-            _renderers.pop(next(iter(_renderers)))
-        renderer = _renderers[key] = TextCachingRenderer(width, height, dpi)  # type: ignore[no-untyped-call]
+            _renderers.pop(next(iter(_renderers)))  # the one used least recently
+        renderer = TextCachingRenderer(width, height, dpi)  # type: ignore[no-untyped-call]
+    _renderers[key] = renderer  # last: the most recently used
     return renderer
 
 
