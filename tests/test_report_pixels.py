@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,7 +21,7 @@ from stridewise.report import agg
 from stridewise.report.build import report_data
 from stridewise.report.charts_for import report_card, report_charts
 from stridewise.report.images import CHART_DPI, figure_png
-from stridewise.report.style import DPI
+from stridewise.report.style import DPI, new_figure
 from stridewise.units import Units
 
 # Weeks of sample_logs drawn one after the other, as a batch does: flags, a break, runs with and without altitude.
@@ -92,3 +93,19 @@ def test_the_renderer_used_least_recently_is_the_one_dropped() -> None:
     assert agg.cached_counts()["renderers"] == agg.MAX_RENDERERS
     assert agg.shared_renderer(11, 11, 100) is first
     assert agg.shared_renderer(12, 11, 100) is not second
+
+
+def test_a_text_drawn_again_under_other_font_settings_is_drawn_in_the_new_font() -> None:
+    """The caches are keyed by the font matplotlib resolves, not by the family's name ("sans-serif")."""
+    def drawn(canvas: type[FigureCanvasAgg]) -> np.ndarray[Any, np.dtype[np.uint8]]:
+        figure = new_figure(300, 60)
+        canvas(figure)
+        figure.text(0.05, 0.4, "W39 21 Sep 0.50", fontsize=14)
+        return pixels(figure, DPI)
+
+    sans = drawn(agg.ReportCanvas)
+    with matplotlib.rc_context({"font.family": "serif"}):
+        serif = drawn(agg.ReportCanvas)
+        assert np.array_equal(serif, drawn(FigureCanvasAgg))
+    assert not np.array_equal(serif, sans)
+    assert np.array_equal(drawn(agg.ReportCanvas), sans)

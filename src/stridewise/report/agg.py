@@ -52,10 +52,12 @@ TEXT_CACHE_IN_USE: Final = (hasattr(RendererAgg, "_prepare_font") and hasattr(fo
                              and all(hasattr(FT2Font, name) for name in ("_layout", "_set_transform", "_render_glyph")))
 
 
-def _font_key(prop: FontProperties) -> tuple[Any, ...]:
-    """What selects the font file and size (FontProperties is mutable: its values, not the object)."""
-    return (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
-            prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
+def _font_of(prop: FontProperties) -> Any:
+    """The FT2Font matplotlib draws ``prop`` with (its first font and fallbacks), as ``RendererAgg`` finds it: by the
+    rcParams in force (a family such as "sans-serif" is resolved through them), so a cache keyed by it never serves
+    a text drawn under other settings.
+    """
+    return get_font(fontManager._find_fonts_by_props(prop))
 
 
 class TextCachingRenderer(RendererAgg):
@@ -69,16 +71,17 @@ class TextCachingRenderer(RendererAgg):
             super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)  # type: ignore[no-untyped-call]
             return
         flags = get_hinting_flag()  # type: ignore[no-untyped-call]
-        key = (s, _font_key(prop), self.dpi, flags, features, language)
+        size = prop.get_size_in_points()
+        key = (s, _font_of(prop), size, self.dpi, flags, features, language)
         layout = _layouts.get(key)
         if layout is None:
-            font = self._prepare_font(prop)  # type: ignore[no-untyped-call]
+            font = self._prepare_font(prop)  # type: ignore[no-untyped-call]  # the same font, cleared and sized
             layout = tuple((item.ft_object, item.glyph_index, item.x, item.y)
                            for item in font._layout(s, flags=flags, features=features, language=language))
             if len(_layouts) >= MAX_LAYOUTS:
                 _layouts.clear()
             _layouts[key] = layout
-        self._draw_glyphs(gc, x, y, angle, prop.get_size_in_points(), flags, layout)
+        self._draw_glyphs(gc, x, y, angle, size, flags, layout)
 
     def _get_font_height_metrics(self, prop: FontProperties) -> tuple[float | None, float | None, float | None]:
         """Ascent, descent and line gap of ``prop``'s font, in pixels: what ``Text._get_layout`` computes when a
@@ -86,10 +89,10 @@ class TextCachingRenderer(RendererAgg):
         """
         if not TEXT_CACHE_IN_USE:
             return None, None, None
-        key = (_font_key(prop), self.dpi)
+        font = _font_of(prop)
+        key = (font, prop.get_size_in_points(), self.dpi)
         metrics = _heights.get(key)
         if metrics is None:
-            font: Any = get_font(fontManager._find_fonts_by_props(prop))  # typed per table name; read by a variable
             for table_name, gap_key, ascent_key, descent_key in HEIGHT_TABLES:
                 table = font.get_sfnt_table(table_name)
                 if table is None:
