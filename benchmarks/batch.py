@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import resource
 import statistics
@@ -166,8 +167,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--since", help="with --first: render only from this ISO week on (to time a sample)")
     args = parser.parse_args(argv)
     if args.first:
+        load_before = os.getloadavg()
         with tempfile.TemporaryDirectory() as scratch:
             row = first_batch(args.runs, args.jobs, Path(scratch), args.since)
+        row["load_start"], row["load_end"] = load_before[0], os.getloadavg()[0]  # 1-minute load averages
         for key, value in row.items():
             print(f"{key:>16}: {value:.2f}" if isinstance(value, float) else f"{key:>16}: {value}")
         return 0

@@ -187,6 +187,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--before-src", type=Path, help="the src/ folder of an earlier checkout to compare with")
     args = parser.parse_args(argv)
     compile_sources(None, args.before_src)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         make_archive(root / "logs", args.runs)
@@ -204,7 +205,8 @@ def main(argv: list[str]) -> int:
     before = combine(before_rounds) if before_rounds else BEFORE
     now = combine(now_rounds)
     source = "measured in alternation" if before_rounds else "recorded"
-    print(f"{args.runs} runs, week {week}; medians of {args.repeat} rounds; before: {source}")
+    print(f"{args.runs} runs, week {week}; medians of {args.repeat} rounds; before: {source}; load average "
+          f"(1 min) {load_before[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     print(f"{'':26} {'before wall':>11} {'now wall':>9} {'ratio':>6}   {'before CPU':>10} {'now CPU':>8} {'ratio':>6}")
     for name, (wall, cpu) in now.items():
         old_wall, old_cpu = before.get(name, (float("nan"), float("nan")))

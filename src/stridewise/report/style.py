@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
+from stridewise.report.agg import ReportCanvas
 from stridewise.risk.model import Severity
 
 # --- palette (Okabe-Ito); the comment gives the CIE L* lightness, which is what survives greyscale -------------
@@ -111,7 +111,7 @@ def new_figure(width_px: int = CHART_WIDTH_PX, height_px: int = CHART_HEIGHT_PX,
     engine: each part is placed where :func:`add_plot` says, so that saving the figure draws it once.
     """
     figure = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
-    FigureCanvasAgg(figure)  # chosen explicitly: no backend look-up, no pyplot, the same raster everywhere
+    ReportCanvas(figure)  # Agg, chosen explicitly (no backend look-up, no pyplot), texts remembered (agg.py)
     return figure
 
 
