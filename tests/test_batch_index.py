@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
-from batch_logs import FIRST_MONDAY, make_logs
+from batch_logs import FIRST_MONDAY, make_logs, write_run
 from builders import straight_run, tcx
 from conftest import cli_runner
 from stridewise.batch import AthleteSummary, BatchStep, render_athletes_index, run_batch
@@ -85,6 +85,28 @@ def test_a_first_batch_renders_only_weeks_with_runs_newest_first_and_writes_the_
     ]
     assert table.hrefs == ["./report-2026-W33.html", "./report-2026-W29.html", "./report-2026-W28.html"]
     assert '<rect class="empty"' in (reports / "index.html").read_text()  # the break shows in the bar chart
+
+
+def test_a_week_without_runs_that_holds_a_flag_gets_its_report_and_its_own_index_row(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for day in range(14):  # 8 km every day of W28 and W29, then nothing in W30, then three runs in W31
+        write_run(logs, day, 8)
+    for day in (21, 23, 27):
+        write_run(logs, day, 8)
+    (logs / "stridewise.toml").write_text('timezone = "UTC"\n')
+    reports = tmp_path / "reports"
+    result = run_batch(logs, reports, db=tmp_path / "s.sqlite3", jobs=1)
+    # Monday of W30: the last 7 days are six runs of 8 km and one rest day, monotony = mean / SD =
+    # (48/7) / (8 * sqrt(6) / 7) = 6 / sqrt(6) = 2.45, at or above 2.0: a flag in a week without a run.
+    assert result.rendered == ["2026-W31", "2026-W30", "2026-W29", "2026-W28"]
+    page = (reports / "report-2026-W30.html").read_text()
+    assert "monotony reached 2.4" in page
+    table = _parse((reports / "index.html").read_text())
+    assert table.rows[2][:4] == ["2026-W30", "0", "0.0 km", "no runs"]
+    assert table.rows[2][4] == ("For information: Your 7-day training monotony reached 2.4 on Mon 20 Jul: the days "
+                                "were too alike, with too few rest or easy days.")
+    assert "./report-2026-W30.html" in table.hrefs
 
 
 HOSTILE_NAMES = ["javascript:alert(document.domain)", "a\"b'c", "<b>x</b>&amp;", "with space", "Jürgen Ø",

@@ -43,7 +43,8 @@ def relative_href(*parts: str) -> str:
 
 def week_rows(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], units: Units,
               since: str | None = None) -> list[dict[str, Any]]:
-    """Index rows, newest first: one per week with runs, one per stretch of weeks without runs."""
+    """Index rows, newest first: one per week with runs or with a report (a week without runs holding a flag), one
+    per stretch of other weeks without runs."""
     rows: list[dict[str, Any]] = []
     empty: list[str] = []
     top = float(weekly[sc.RUN_DISTANCE_M].max()) if not weekly.empty else 0.0
@@ -52,6 +53,17 @@ def week_rows(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], units: Un
     for week, row in weekly.iterrows():
         label = str(week)
         runs = int(row[sc.RUNS])
+        state = rendered.get(label)
+        if runs == 0 and state is not None and previous_runs is not None:  # no run, but a flag: it has a report
+            if empty:
+                rows.append(_empty_row(empty))
+                empty = []
+            rows.append({"kind": "week", "label": label, "runs": 0, "distance": distance_text(0.0, units),
+                         "change": "no runs", "bar_pct": 0, "href": relative_href(f"report-{label}.html"),
+                         "verdict": state.verdict, "severity": state.severity})
+            gap += 1
+            previous_runs = 0
+            continue
         if runs == 0:
             if previous_runs is None:
                 continue  # weeks before the first run (a strength session, say) are not a break
@@ -63,7 +75,6 @@ def week_rows(weekly: pd.DataFrame, rendered: Mapping[str, WeekState], units: Un
             rows.append(_empty_row(empty))
             empty = []
         distance_m = float(row[sc.RUN_DISTANCE_M])
-        state = rendered.get(label)
         rows.append({
             "kind": "week", "label": label, "runs": runs,
             "distance": distance_text(distance_m, units),

@@ -171,10 +171,15 @@ def _newest_week_with_runs(log: TrainingLog) -> str | None:
 
 
 def _weeks_with_runs(log: TrainingLog) -> list[str]:
-    """Weeks with at least one counted run, newest first: the only weeks that get a report. (A week without runs
-    can still hold a flag, such as the load ratio of the Monday after a long run; the index lists it as a week
-    without runs, and a message about it points to the index.)"""
+    """Weeks with at least one counted run, newest first."""
     return sorted((str(w) for w in log.weekly.index[log.weekly[sc.RUNS] > 0]), reverse=True)
+
+
+def _weeks_to_render(log: TrainingLog) -> list[str]:
+    """Weeks with a counted run or a flag, newest first: the weeks that get a report. A flag can fall in a week
+    without runs (the load ratio of the Monday after a long run, before a break); its report shows the flag, so a
+    message about it links to a page that explains it instead of an index row reading "no runs"."""
+    return sorted(set(_weeks_with_runs(log)) | {flag.week for flag in log.flags}, reverse=True)
 
 
 def _write_problems(report_dir: Path, result: BatchResult) -> None:
@@ -188,7 +193,7 @@ def _write_problems(report_dir: Path, result: BatchResult) -> None:
 
 
 def _candidate_weeks(log: TrainingLog, *, everything: bool, ingested: IngestReport) -> list[str]:
-    weeks = _weeks_with_runs(log)
+    weeks = _weeks_to_render(log)
     if everything or not ingested.added_starts_utc:
         return weeks
     # A new run changes its own week and the weeks after it (rules look back, charts show past weeks): never before.
@@ -222,8 +227,8 @@ def _render_changed(log: TrainingLog, result: BatchResult, manifest: dict[str, A
     candidates = _candidate_weeks(log, everything=not (same_settings and known), ingested=result.ingest)
     candidates = [w for w in candidates if since is None or w >= since]
     manifest["settings"] = settings
-    with_runs = set(_weeks_with_runs(log))
-    manifest["weeks"] = known = {w: state for w, state in known.items() if w in with_runs}
+    to_render = set(_weeks_to_render(log))
+    manifest["weeks"] = known = {w: state for w, state in known.items() if w in to_render}
     todo: list[str] = []
     for week in candidates:  # a week the last run rendered is compared first; a new week is simply rendered
         files_exist = all((result.report_dir / f"report-{week}.{kind}").is_file() for kind in ("html", "png", "json"))
