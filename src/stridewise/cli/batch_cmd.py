@@ -81,7 +81,7 @@ def batch(
     """Unattended run over a log folder: ingest new or changed files, re-render only the weeks that changed, and
     send each new flag once (--notify).
 
-    Writes report-<week>.html/.png/.json for every week with runs (newest first), index.html, latest.html and
+    Writes report-<week>.html/.png/.json for every week with runs or a flag (newest first), index.html, latest.html and
     problems.json. Exit codes: 0 ok, 1 files failed in this run (listed in problems.json), 3 with --fail-on, 75
     when another batch holds the lock. A notification that cannot be sent is listed in problems.json and retried
     on the next run; it never changes the exit code.
