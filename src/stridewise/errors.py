@@ -6,7 +6,22 @@ messages and exit codes. Each error carries its context in fields, not only in t
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
+
+# A described exception is cut here: a reason is one line of a summary, whatever a library wrote.
+DESCRIBE_MAX_CHARS = 200
+
+
+def describe(exc: BaseException) -> str:
+    """One line about a third-party exception, for a reason: the OS's words for OS errors, else its class and the
+    first line of its message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    lines = str(exc).strip().splitlines()
+    kind = "zlib.error" if isinstance(exc, zlib.error) else type(exc).__name__  # zlib's class is just "error"
+    text = f"{kind}: {lines[0]}" if lines else kind
+    return text if len(text) <= DESCRIBE_MAX_CHARS else text[:DESCRIBE_MAX_CHARS - 1] + "…"
 
 
 class StridewiseError(Exception):

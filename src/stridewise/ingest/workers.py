@@ -25,10 +25,11 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Final
 
+from stridewise.errors import describe
 from stridewise.ingest.parse import Outcome, parse_source
 from stridewise.metrics import ElevationSettings
 from stridewise.sources import SourceFile, SourceReader
-from stridewise.sources.archives import MB, describe
+from stridewise.sources.archives import MB
 
 if TYPE_CHECKING:
     from multiprocessing.context import DefaultContext, ForkContext

@@ -14,7 +14,8 @@ import stat as stat_mode
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from stridewise.sources.archives import describe, list_zip
+from stridewise.errors import describe
+from stridewise.sources.archives import list_zip
 from stridewise.sources.items import (
     ACTIVITY_SUFFIXES,
     MEMBER_SEPARATOR,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Final
 
+from stridewise.errors import describe
 from stridewise.sources.items import SourceFile, is_activity_name
 from stridewise.sources.strava import STRAVA_CSV, StravaHints, parse_strava_csv
 
@@ -51,16 +51,6 @@ class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def describe(exc: BaseException) -> str:
-    """One line about an exception: the OS's words for OS errors, else the first line of its message."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    lines = str(exc).strip().splitlines()
-    kind = "zlib.error" if isinstance(exc, zlib.error) else type(exc).__name__  # zlib's class is just "error"
-    text = f"{kind}: {lines[0]}" if lines else kind
-    return text if len(text) <= 200 else text[:199] + "…"
 
 
 @dataclass

@@ -10,8 +10,8 @@ import os
 import zipfile
 from types import TracebackType
 
-from stridewise.errors import CorruptFileError
-from stridewise.sources.archives import MAX_FILE_BYTES, MB, NestedZip, Refused, describe, read_member
+from stridewise.errors import CorruptFileError, describe
+from stridewise.sources.archives import MAX_FILE_BYTES, MB, NestedZip, Refused, read_member
 from stridewise.sources.items import SourceFile
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 import zstandard
 
 from stridewise import columns as col
-from stridewise.errors import StoreError
+from stridewise.errors import StoreError, describe
 from stridewise.model import stream_frame
 
 MAGIC: Final = b"SWZ1"
@@ -78,19 +78,14 @@ def decode_stream(blob: bytes, *, where: str = "store") -> pd.DataFrame:
     _, n = _HEADER.unpack_from(blob)
     try:
         raw = zstandard.ZstdDecompressor().decompress(blob[_HEADER.size:], max_output_size=8 * n * len(_COLUMNS))
-    except zstandard.ZstdError as exc:  # a bad sector or a cut blob; zstd's own message is one line
-        raise StoreError(where, f"a damaged stream blob ({str(exc).splitlines()[0]})") from exc
+    except zstandard.ZstdError as exc:  # a bad sector or a cut blob
+        raise StoreError(where, f"a damaged stream blob ({describe(exc)})") from exc
     if len(raw) != 8 * n * len(_COLUMNS):
         raise StoreError(where, f"a damaged stream blob ({len(raw)} bytes for {n} samples)")
     arrays = [_unshuffle(raw[8 * n * i: 8 * n * (i + 1)], n) for i in range(len(_COLUMNS))]
     time_ns = np.cumsum(arrays[0].view("<i8")).astype(np.int64)
     return stream_frame(time_ns, {name: arrays[i + 1].view("<f8").astype(np.float64, copy=False)
                                   for i, name in enumerate(col.NUMERIC_COLUMNS)})
-
-
-def describe_error(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _shuffle(values: np.ndarray) -> bytes:
@@ -109,5 +104,5 @@ def _decode_npz(blob: bytes, where: str) -> pd.DataFrame:
             for name in col.NUMERIC_COLUMNS:
                 frame[name] = arrays[name]
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
-        raise StoreError(where, f"a damaged stream blob ({describe_error(exc)})") from exc
+        raise StoreError(where, f"a damaged stream blob ({describe(exc)})") from exc
     return frame
