@@ -83,6 +83,16 @@ def track_distance_m(stream: pd.DataFrame) -> np.ndarray:
     return cumulative_distance_m(lat.to_numpy(dtype=float), lon.to_numpy(dtype=float))
 
 
+def elapsed_s(times: pd.Series) -> np.ndarray:
+    """Seconds since the first sample of a stream's times, NaN where a time is missing (numpy: pandas' timedelta
+    arithmetic gives the same floats at several times the cost)."""
+    ns = times.to_numpy(dtype="datetime64[ns]")
+    elapsed = ns - ns[0]
+    seconds: np.ndarray = elapsed.view(np.int64) / 1e9
+    seconds[np.isnat(elapsed)] = np.nan
+    return seconds
+
+
 def stream_frame(time_ns: np.ndarray, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """The stream DataFrame from UTC nanoseconds and float columns (the arrays are used as they are)."""
     times = pd.DatetimeIndex(time_ns.view("datetime64[ns]")).tz_localize("UTC")

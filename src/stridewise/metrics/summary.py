@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from stridewise import columns as col
-from stridewise.model import track_distance_m
+from stridewise.model import elapsed_s, track_distance_m
 
 # Bump when a change here alters stored numbers: the store recomputes every activity's metrics.
 METRICS_VERSION: Final = 2
@@ -39,10 +39,7 @@ def summarize(stream: pd.DataFrame, device_distance_m: float | None = None, *,
     """
     if stream.empty:
         return Summary(0.0, 0.0, 0.0, "records")
-    times = stream[col.TIME].to_numpy(dtype="datetime64[ns]")
-    elapsed = times - times[0]
-    seconds = elapsed.view(np.int64) / 1e9  # numpy: pandas' timedelta arithmetic cost more than the rest here
-    seconds[np.isnat(elapsed)] = np.nan
+    seconds = elapsed_s(stream[col.TIME])
     duration_s = float(seconds[-1])
     distance = track_distance_m(stream) if distance is None else distance
     distance_m = float(distance[-1])

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from stridewise import columns as col
-from stridewise.model import track_distance_m
+from stridewise.model import elapsed_s, track_distance_m
 
 RUNNING: Final = "running"
 UNKNOWN: Final = "unknown"
@@ -132,7 +132,7 @@ def moving_speeds_m_s(stream: pd.DataFrame) -> np.ndarray:
     speed = stream[col.SPEED_M_S].to_numpy(dtype=float)
     if np.isnan(speed).all():
         distance = track_distance_m(stream)
-        seconds = (stream[col.TIME] - stream[col.TIME].iloc[0]).dt.total_seconds().to_numpy()
+        seconds = elapsed_s(stream[col.TIME])
         # Per-sample GPS speed is dominated by position noise; over a window of samples the noise averages out.
         lag = min(SPEED_WINDOW_SAMPLES, len(distance) - 1)
         with np.errstate(invalid="ignore", divide="ignore"):

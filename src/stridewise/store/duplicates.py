@@ -18,6 +18,7 @@ import pandas as pd
 
 from stridewise import columns as col
 from stridewise.geo import EARTH_RADIUS_M
+from stridewise.model import elapsed_s
 
 # Two recordings are the same activity when their overlap covers at least this share of the longer one
 # (a watch and a phone app started a few minutes apart; not a 27-day file that happens to contain a run).
@@ -138,7 +139,7 @@ def _positions(stream: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
     known = stream[[col.TIME, col.LAT, col.LON]].dropna()
     if len(known) < 2:
         return None
-    seconds = (known[col.TIME] - known[col.TIME].iloc[0]).dt.total_seconds().to_numpy(float)
+    seconds = elapsed_s(known[col.TIME])
     if seconds[-1] <= 0:
         return None
     at = np.linspace(0.0, seconds[-1], SHAPE_POINTS)
