@@ -72,7 +72,7 @@ def test_importing_the_report_package_does_not_import_matplotlib() -> None:
 
 def test_the_command_line_leaves_its_objects_out_of_the_exit_collection(tmp_path: Path) -> None:
     # main() freezes the objects once the command is over, so the interpreter's last cycle collection skips them
-    # (0.25 s after a report, benchmarks/breakdown.py); atexit handlers still run after it, and the file is written.
+    # (0.2 s after a report, benchmarks/breakdown.py); atexit handlers still run after it, and the file is written.
     code = ("import atexit, gc, sys\n"
             "from stridewise.cli import main\n"
             "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"

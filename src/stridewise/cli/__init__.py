@@ -63,7 +63,7 @@ def main() -> None:
         app()
     finally:
         # When the interpreter exits it walks every object once more for reference cycles: after a report that is
-        # pandas' and matplotlib's whole object graph, 0.25 s of a 1.6 s command (benchmarks/breakdown.py). The
+        # pandas' and matplotlib's whole object graph, 0.2 s of a 1.5 s command (benchmarks/breakdown.py). The
         # command is over (its files written and closed, the store closed), so the objects are frozen out of that
         # walk; the system frees their memory with the process.
         gc.freeze()
