@@ -66,10 +66,11 @@ def test_a_packed_stream_says_what_the_store_records() -> None:
     times = pd.to_datetime(["2026-05-01T06:00:00Z", "2026-05-01T06:00:01Z", "2026-05-01T07:30:00Z"], utc=True)
     values = {name: [np.nan] * 3 for name in col.NUMERIC_COLUMNS}
     values[col.LAT], values[col.HEART_RATE] = [60.1, 60.2, np.nan], [np.nan, np.nan, 150.0]
-    packed = pack_stream(pd.DataFrame({col.TIME: times, **values}))
+    stream = pd.DataFrame({col.TIME: times.as_unit("ns"), **values})
+    packed = pack_stream(stream)
     assert (packed.n_points, packed.columns_present) == (3, 2)  # latitude and heart rate hold values
     assert packed.end_utc.isoformat() == "2026-05-01T07:30:00+00:00"
-    assert packed.blob == encode_stream(pd.DataFrame({col.TIME: times, **values}))
+    pd.testing.assert_frame_equal(decode_stream(packed.blob), stream, check_exact=True)
 
 
 def test_a_damaged_old_npz_blob_is_a_one_line_store_error() -> None:
